@@ -10,6 +10,7 @@
 
 pub mod core;
 pub mod math;
+pub mod names;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,5 +1,7 @@
 //! The bytecode VM: one [`Machine`] per engine instance.
 
+pub mod instr;
+
 use std::sync::Arc;
 
 use serde_json::Value as Json;
