@@ -14,7 +14,7 @@ pub mod json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crate::types::TypeId;
+use crate::types::{Type, TypeId};
 
 /// A PFA value. Containers are shared and copied on write (`Arc::make_mut`).
 #[derive(Clone, Debug)]
@@ -141,6 +141,33 @@ impl Value {
     /// Whether this is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
+    }
+
+    /// Whether this value belongs to the non-union type `ty` as a union branch: its
+    /// variant is `ty`'s representation (named types by id; any array for an array
+    /// branch, any map for a map branch, since a union has at most one of each).
+    pub fn is_branch(&self, ty: &Type) -> bool {
+        match (self, ty) {
+            (Value::Null, Type::Null)
+            | (Value::Boolean(_), Type::Boolean)
+            | (Value::Int(_), Type::Int)
+            | (Value::Long(_), Type::Long)
+            | (Value::Float(_), Type::Float)
+            | (Value::Double(_), Type::Double)
+            | (Value::String(_), Type::String)
+            | (Value::Bytes(_), Type::Bytes)
+            | (Value::Array(_), Type::Array(_))
+            | (Value::Map(_), Type::Map(_)) => true,
+            (Value::Fixed(a, _), Type::Fixed(b)) | (Value::Enum(a, _), Type::Enum(b)) => a == b,
+            (Value::Record(r), Type::Record(b)) => r.ty == *b,
+            _ => false,
+        }
+    }
+
+    /// Index of the branch of a union (given by its branch types) that this value
+    /// belongs to, or `None` if it belongs to none.
+    pub fn union_branch(&self, branches: &[Type]) -> Option<usize> {
+        branches.iter().position(|t| self.is_branch(t))
     }
 }
 
