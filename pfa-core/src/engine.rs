@@ -68,7 +68,7 @@ impl Program {
     /// Loads a document from an already parsed JSON tree.
     pub fn from_json(json: &Json, opts: &LoadOptions) -> Result<Program, PfaError> {
         let doc = crate::syntax::read_document(json)?;
-        let compiled = crate::compile::build(doc, opts)?;
+        let compiled = crate::compile::build_with(doc, opts, crate::library::Registry::shared(), json.clone())?;
         Ok(Program {
             inner: Arc::new(compiled),
         })

@@ -1,22 +1,917 @@
-//! Compiles the typed IR to bytecode for the VM.
+//! Compiles the typed IR to register bytecode. Symbols already have slots; temporaries
+//! are allocated above them in LIFO order. Everything an instruction needs beyond slot
+//! numbers lives in side tables of [`Compiled`], built once at load time and shared by
+//! all engines.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::Value as Json;
+
+use crate::check::tir::{CastArm, Closure, PackFmt, Site, TArg, TExpr, TFunc, TKind, TStep, TTo};
+use crate::check::{self, CellInfo, Phase, PoolInfo};
 use crate::engine::LoadOptions;
 use crate::error::PfaError;
-use crate::syntax::ast::{Document, Method};
+use crate::library::{NativeFn, Registry};
+use crate::syntax::ast::{Document, LocId, Loc, Method, TryFilter};
 use crate::types::{Type, TypeTable};
+use crate::value::convert::Conv;
+use crate::value::Value;
+use crate::vm::instr::{Instr, Slot};
+
+/// A compiled function.
+pub struct Func {
+    /// Name for error messages.
+    pub name: String,
+    /// Instructions.
+    pub code: Vec<Instr>,
+    /// Frame size: symbols plus temporaries.
+    pub frame: usize,
+    /// Number of parameters (slots 0..n).
+    pub nparams: usize,
+    /// (first pc, location) runs, in pc order, for error positions.
+    pub locs: Vec<(u32, LocId)>,
+}
+
+/// A library call site.
+pub struct NativeSite {
+    /// Implementation.
+    pub f: NativeFn,
+    /// Types.
+    pub site: Arc<Site>,
+    /// Function arguments: (argument position, closure).
+    pub closures: Vec<(usize, Closure)>,
+}
+
+/// One step of a compiled path.
+#[derive(Clone, Copy, Debug)]
+pub enum PStep {
+    /// Array index in a slot.
+    Index(Slot),
+    /// Map key in a slot.
+    Key(Slot),
+    /// Record field index.
+    Field(usize),
+}
+
+/// A compiled path with the error codes of its form.
+pub struct PathSpec {
+    /// Steps.
+    pub steps: Vec<PStep>,
+    /// (array index not found, map key not found) codes.
+    pub codes: (i32, i32),
+    /// The form's name for messages (`attr`, `cell`, ...).
+    pub form: &'static str,
+}
+
+/// Replacement value or function.
+pub enum ToSpec {
+    /// A value in a slot.
+    Value(Slot),
+    /// A closure.
+    Fcn(Closure),
+}
+
+/// Payloads of `Instr::Op`.
+pub enum OpSpec {
+    /// attr-to
+    AttrTo { src: Slot, path: u32, to: ToSpec },
+    /// cell
+    CellGet { cell: usize, path: Option<u32> },
+    /// cell-to
+    CellTo { cell: usize, path: Option<u32>, to: ToSpec },
+    /// pool
+    PoolGet { pool: usize, key: Slot, path: Option<u32> },
+    /// pool-to
+    PoolTo { pool: usize, key: Slot, path: Option<u32>, to: ToSpec, init: Slot },
+    /// pool-del
+    PoolDel { pool: usize, key: Slot },
+    /// new array
+    NewArray { start: Slot, n: usize },
+    /// new map
+    NewMap { start: Slot, keys: Vec<Arc<str>> },
+    /// new record
+    NewRecord { ty: u32, start: Slot, n: usize },
+    /// does the value in `src` belong to type `ty` (a union branch or several)?
+    IsType { src: Slot, ty: Type },
+    /// is `src` null?
+    IsNull { src: Slot },
+    /// unpack bytes into slots; result is whether the format matched
+    Unpack { src: Slot, items: Vec<(Slot, PackFmt)> },
+    /// pack values into bytes
+    Pack { items: Vec<(PackFmt, Slot)> },
+    /// log values (with their types, to print them)
+    Log { start: Slot, n: usize, namespace: Option<String>, types: Vec<Type> },
+    /// emit a value
+    Emit { src: Slot },
+    /// array length as int (for foreach)
+    Len { src: Slot },
+    /// `dst = src[idx]` (foreach; idx in range by construction)
+    Item { src: Slot, idx: Slot },
+    /// map entries as an array [k0, v0, k1, v1, ...] (for forkey/forval)
+    MapItems { src: Slot },
+    /// `slot += 1` on an int
+    Incr { slot: Slot },
+    /// `dst = a < b` on ints
+    LtInt { a: Slot, b: Slot },
+}
+
+/// A user error raised by the `error` form.
+pub struct ErrorSpec {
+    /// Message.
+    pub message: String,
+    /// Code.
+    pub code: Option<i32>,
+    /// Where.
+    pub loc: LocId,
+}
 
 /// A compiled program: everything engines share.
 pub struct Compiled {
+    /// Engine name.
     pub name: String,
+    /// Scoring method.
     pub method: Method,
+    /// Input type.
     pub input_type: Type,
+    /// Output type.
     pub output_type: Type,
+    /// Named types.
     pub types: TypeTable,
+    /// Load-time warnings.
     pub warnings: Vec<String>,
+    /// Functions.
+    pub funcs: Vec<Func>,
+    /// Constants.
+    pub consts: Vec<Value>,
+    /// Library call sites.
+    pub sites: Vec<NativeSite>,
+    /// Conversions.
+    pub convs: Vec<Conv>,
+    /// Paths.
+    pub paths: Vec<PathSpec>,
+    /// Complex operations.
+    pub ops: Vec<OpSpec>,
+    /// `call` tables: per enum symbol, function and result conversion.
+    pub dyncalls: Vec<Vec<(usize, Option<u32>)>>,
+    /// User errors.
+    pub errors: Vec<ErrorSpec>,
+    /// `try` filters.
+    pub filters: Vec<Option<Vec<TryFilter>>>,
+    /// Phases.
+    pub begin: Option<Phase>,
+    /// Action.
+    pub action: Phase,
+    /// End.
+    pub end: Option<Phase>,
+    /// Merge.
+    pub merge: Option<Phase>,
+    /// Cells.
+    pub cells: Vec<CellInfo>,
+    /// Pools.
+    pub pools: Vec<PoolInfo>,
+    /// Initial tally.
+    pub zero: Option<Value>,
+    /// `randseed` (possibly overridden by the host).
+    pub randseed: Option<i64>,
+    /// `version`.
+    pub version: Option<i32>,
+    /// `metadata`.
+    pub metadata: Value,
+    /// Timeouts in milliseconds for begin, action, end (None: no limit).
+    pub timeouts: [Option<u64>; 3],
+    /// The document as JSON, for snapshots.
+    pub source: Json,
+    /// Location table of the document.
+    pub locs: Vec<Loc>,
 }
 
 /// Checks and compiles a document.
 pub fn build(doc: Document, opts: &LoadOptions) -> Result<Compiled, PfaError> {
-    let _ = (doc, opts);
-    todo!("compile")
+    build_with(doc, opts, &Registry::standard(), Json::Null)
+}
+
+/// Checks and compiles with a given library and the document's JSON (kept for snapshots).
+pub fn build_with(doc: Document, opts: &LoadOptions, reg: &Registry, source: Json) -> Result<Compiled, PfaError> {
+    let checked = check::check(&doc, reg, opts)?;
+    let mut c = Compiler::default();
+    for f in &checked.funcs {
+        let func = c.function(f)?;
+        c.funcs.push(func);
+    }
+    let timeouts = timeouts(&doc, opts)?;
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let name = doc
+        .name
+        .clone()
+        .unwrap_or_else(|| format!("Engine_{}", COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    let metadata: BTreeMap<Arc<str>, Value> = doc
+        .metadata
+        .iter()
+        .map(|(k, v)| (Arc::from(k.as_str()), Value::str(v)))
+        .collect();
+    Ok(Compiled {
+        name,
+        method: doc.method,
+        input_type: checked.input,
+        output_type: checked.output,
+        types: checked.types,
+        warnings: checked.warnings,
+        funcs: c.funcs,
+        consts: c.consts,
+        sites: c.sites,
+        convs: c.convs,
+        paths: c.paths,
+        ops: c.ops,
+        dyncalls: c.dyncalls,
+        errors: c.errors,
+        filters: c.filters,
+        begin: checked.begin,
+        action: checked.action,
+        end: checked.end,
+        merge: checked.merge,
+        cells: checked.cells,
+        pools: checked.pools,
+        zero: checked.zero,
+        randseed: opts.seed.or(doc.randseed),
+        version: doc.version,
+        metadata: Value::Map(Arc::new(metadata)),
+        timeouts,
+        source,
+        locs: doc.locs,
+    })
+}
+
+/// Effective timeouts: host options override the document's (spec §3.8).
+fn timeouts(doc: &Document, opts: &LoadOptions) -> Result<[Option<u64>; 3], PfaError> {
+    let get = |key: &str| -> Result<Option<i64>, PfaError> {
+        let v = opts
+            .options
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .or_else(|| doc.options.iter().rev().find(|(k, _)| k == key))
+            .map(|(_, v)| v);
+        match v {
+            None => Ok(None),
+            Some(j) => j.as_i64().map(Some).ok_or_else(|| PfaError::Semantic {
+                message: format!("option \"{key}\" must be an integer"),
+                loc: Loc::default(),
+            }),
+        }
+    };
+    let general = get("timeout")?;
+    let mut out = [None; 3];
+    for (i, k) in ["timeout.begin", "timeout.action", "timeout.end"].iter().enumerate() {
+        let v = get(k)?.or(general);
+        out[i] = v.and_then(|ms| if ms < 0 { None } else { Some(ms as u64) });
+    }
+    Ok(out)
+}
+
+#[derive(Default)]
+struct Compiler {
+    funcs: Vec<Func>,
+    consts: Vec<Value>,
+    sites: Vec<NativeSite>,
+    convs: Vec<Conv>,
+    paths: Vec<PathSpec>,
+    ops: Vec<OpSpec>,
+    dyncalls: Vec<Vec<(usize, Option<u32>)>>,
+    errors: Vec<ErrorSpec>,
+    filters: Vec<Option<Vec<TryFilter>>>,
+    // Per-function state.
+    code: Vec<Instr>,
+    locs: Vec<(u32, LocId)>,
+    next: usize,
+    max: usize,
+}
+
+type R<T> = Result<T, PfaError>;
+
+fn too_big() -> PfaError {
+    PfaError::Semantic {
+        message: "function is too large to compile (more than 65535 slots)".into(),
+        loc: Loc::default(),
+    }
+}
+
+impl Compiler {
+    fn function(&mut self, f: &TFunc) -> R<Func> {
+        self.code = Vec::new();
+        self.locs = Vec::new();
+        self.next = f.nslots as usize;
+        self.max = self.next;
+        let dst = self.temp()?;
+        self.expr(&f.body, dst)?;
+        self.emit(Instr::Return { src: dst }, f.body.loc);
+        Ok(Func {
+            name: f.name.clone(),
+            code: std::mem::take(&mut self.code),
+            frame: self.max,
+            nparams: f.params.len(),
+            locs: std::mem::take(&mut self.locs),
+        })
+    }
+
+    fn temp(&mut self) -> R<Slot> {
+        let s = self.next;
+        if s >= u16::MAX as usize {
+            return Err(too_big());
+        }
+        self.next += 1;
+        self.max = self.max.max(self.next);
+        Ok(s as Slot)
+    }
+
+    fn temps(&mut self, n: usize) -> R<Slot> {
+        let s = self.next;
+        if s + n >= u16::MAX as usize {
+            return Err(too_big());
+        }
+        self.next += n;
+        self.max = self.max.max(self.next);
+        Ok(s as Slot)
+    }
+
+    fn free_to(&mut self, mark: usize) {
+        self.next = mark;
+    }
+
+    fn pc(&self) -> u32 {
+        self.code.len() as u32
+    }
+
+    fn emit(&mut self, i: Instr, loc: LocId) -> usize {
+        let pc = self.code.len();
+        if self.locs.last().map(|l| l.1) != Some(loc) {
+            self.locs.push((pc as u32, loc));
+        }
+        self.code.push(i);
+        pc
+    }
+
+    fn patch(&mut self, at: usize, to: u32) {
+        match &mut self.code[at] {
+            Instr::Jump { to: t } | Instr::JumpIfFalse { to: t, .. } | Instr::JumpIfTrue { to: t, .. } => *t = to,
+            Instr::TryBegin { handler, .. } => *handler = to,
+            _ => {}
+        }
+    }
+
+    fn konst(&mut self, v: Value) -> u32 {
+        self.consts.push(v);
+        (self.consts.len() - 1) as u32
+    }
+
+    fn op(&mut self, o: OpSpec, dst: Slot, loc: LocId) {
+        self.ops.push(o);
+        let op = (self.ops.len() - 1) as u32;
+        self.emit(Instr::Op { dst, op }, loc);
+    }
+
+    /// The slot holding `e`'s value: a symbol's own slot, or a new temporary.
+    fn operand(&mut self, e: &TExpr) -> R<Slot> {
+        if let TKind::Local(s) = e.kind {
+            return Ok(s);
+        }
+        let t = self.temp()?;
+        self.expr(e, t)?;
+        Ok(t)
+    }
+
+    fn block(&mut self, es: &[TExpr], null_result: bool, dst: Slot, loc: LocId) -> R<()> {
+        let mark = self.next;
+        let n = es.len();
+        for (i, e) in es.iter().enumerate() {
+            if i + 1 == n && !null_result {
+                self.expr(e, dst)?;
+            } else {
+                let t = self.temp()?;
+                self.expr(e, t)?;
+                self.free_to(mark);
+            }
+        }
+        if null_result || es.is_empty() {
+            let k = self.konst(Value::Null);
+            self.emit(Instr::Const { dst, k }, loc);
+        }
+        Ok(())
+    }
+
+    fn null(&mut self, dst: Slot, loc: LocId) {
+        let k = self.konst(Value::Null);
+        self.emit(Instr::Const { dst, k }, loc);
+    }
+
+    fn path(&mut self, steps: &[TStep], codes: (i32, i32), form: &'static str) -> R<u32> {
+        let mut out = Vec::new();
+        for s in steps {
+            out.push(match s {
+                TStep::Index(e) => PStep::Index(self.operand(e)?),
+                TStep::Key(e) => PStep::Key(self.operand(e)?),
+                TStep::Field(i) => PStep::Field(*i),
+            });
+        }
+        self.paths.push(PathSpec { steps: out, codes, form });
+        Ok((self.paths.len() - 1) as u32)
+    }
+
+    fn opt_path(&mut self, steps: &[TStep], codes: (i32, i32), form: &'static str) -> R<Option<u32>> {
+        if steps.is_empty() {
+            Ok(None)
+        } else {
+            self.path(steps, codes, form).map(Some)
+        }
+    }
+
+    fn to(&mut self, to: &TTo) -> R<ToSpec> {
+        Ok(match to {
+            TTo::Value(e) => ToSpec::Value(self.operand(e)?),
+            TTo::Fcn(c) => ToSpec::Fcn(c.clone()),
+        })
+    }
+
+    fn conv(&mut self, c: &Conv) -> u32 {
+        self.convs.push(c.clone());
+        (self.convs.len() - 1) as u32
+    }
+
+    fn expr(&mut self, e: &TExpr, dst: Slot) -> R<()> {
+        let loc = e.loc;
+        let mark = self.next;
+        match &e.kind {
+            TKind::Const(v) => {
+                let k = self.konst(v.clone());
+                self.emit(Instr::Const { dst, k }, loc);
+            }
+            TKind::Local(s) => {
+                if *s != dst {
+                    self.emit(Instr::Move { dst, src: *s }, loc);
+                }
+            }
+            TKind::Convert(x, c) => {
+                let s = self.operand(x)?;
+                let conv = self.conv(c);
+                self.emit(Instr::Convert { dst, src: s, conv }, loc);
+            }
+            TKind::Block(es, null_result) => self.block(es, *null_result, dst, loc)?,
+            TKind::Let(bs) => {
+                for (slot, v) in bs {
+                    self.expr(v, *slot)?;
+                    self.free_to(mark);
+                }
+                self.null(dst, loc);
+            }
+            TKind::Set(bs) => {
+                // All values first: each sees the old values of the others.
+                let start = self.temps(bs.len())?;
+                for (i, (_, v)) in bs.iter().enumerate() {
+                    self.expr(v, start + i as Slot)?;
+                }
+                for (i, (slot, _)) in bs.iter().enumerate() {
+                    self.emit(Instr::Move { dst: *slot, src: start + i as Slot }, loc);
+                }
+                self.null(dst, loc);
+            }
+            TKind::Call { f, site, args } => {
+                let start = self.temps(args.len())?;
+                let mut closures = Vec::new();
+                for (i, a) in args.iter().enumerate() {
+                    match a {
+                        TArg::Expr(x) => self.expr(x, start + i as Slot)?,
+                        TArg::Fcn(c) => closures.push((i, c.clone())),
+                    }
+                }
+                self.sites.push(NativeSite {
+                    f: *f,
+                    site: site.clone(),
+                    closures,
+                });
+                let site = (self.sites.len() - 1) as u32;
+                self.emit(
+                    Instr::CallNative {
+                        dst,
+                        site,
+                        start,
+                        n: args.len() as u16,
+                    },
+                    loc,
+                );
+            }
+            TKind::Logic(is_and, a, b) => {
+                self.expr(a, dst)?;
+                let j = if *is_and {
+                    self.emit(Instr::JumpIfFalse { cond: dst, to: 0 }, loc)
+                } else {
+                    self.emit(Instr::JumpIfTrue { cond: dst, to: 0 }, loc)
+                };
+                self.expr(b, dst)?;
+                let end = self.pc();
+                self.patch(j, end);
+            }
+            TKind::BinOp(op, a, b) => {
+                let sa = self.operand(a)?;
+                let sb = self.operand(b)?;
+                self.emit(Instr::Bin { op: *op, dst, a: sa, b: sb }, loc);
+            }
+            TKind::CallUser { func, args } => {
+                let start = self.temps(args.len())?;
+                for (i, a) in args.iter().enumerate() {
+                    self.expr(a, start + i as Slot)?;
+                }
+                self.emit(
+                    Instr::CallUser {
+                        dst,
+                        func: *func as u32,
+                        start,
+                        n: args.len() as u16,
+                    },
+                    loc,
+                );
+            }
+            TKind::CallDyn { which, funcs, args } => {
+                let w = self.operand(which)?;
+                // Arguments are converted per target; lay them out per target.
+                let n = args.first().map(|a| a.len()).unwrap_or(0);
+                let start = self.temps(n * args.len().max(1))?;
+                for (t, targs) in args.iter().enumerate() {
+                    for (i, a) in targs.iter().enumerate() {
+                        self.expr(a, start + (t * n + i) as Slot)?;
+                    }
+                }
+                let table: Vec<(usize, Option<u32>)> = funcs
+                    .iter()
+                    .map(|(f, c)| (*f, c.as_ref().map(|c| self.conv(c))))
+                    .collect();
+                self.dyncalls.push(table);
+                let table = (self.dyncalls.len() - 1) as u32;
+                self.emit(
+                    Instr::CallDyn {
+                        dst,
+                        which: w,
+                        table,
+                        start,
+                        n: n as u16,
+                    },
+                    loc,
+                );
+            }
+            TKind::If(c, t, f) => {
+                let cs = self.operand(c)?;
+                let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                self.free_to(mark);
+                self.expr(t, dst)?;
+                match f {
+                    None => {
+                        let end = self.pc();
+                        self.patch(j, end);
+                    }
+                    Some(f) => {
+                        let j2 = self.emit(Instr::Jump { to: 0 }, loc);
+                        let else_pc = self.pc();
+                        self.patch(j, else_pc);
+                        self.expr(f, dst)?;
+                        let end = self.pc();
+                        self.patch(j2, end);
+                    }
+                }
+                if f.is_none() {
+                    self.null(dst, loc);
+                }
+            }
+            TKind::Cond(arms, els) => {
+                let mut ends = Vec::new();
+                for (c, b) in arms {
+                    let cs = self.operand(c)?;
+                    let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                    self.free_to(mark);
+                    self.expr(b, dst)?;
+                    ends.push(self.emit(Instr::Jump { to: 0 }, loc));
+                    let next = self.pc();
+                    self.patch(j, next);
+                }
+                match els {
+                    Some(e) => self.expr(e, dst)?,
+                    None => self.null(dst, loc),
+                }
+                let end = self.pc();
+                for j in ends {
+                    self.patch(j, end);
+                }
+                if els.is_none() {
+                    // Branches that ran produced their (discarded) values in dst.
+                    self.null(dst, loc);
+                }
+            }
+            TKind::While(c, body) => {
+                let top = self.pc();
+                let cs = self.operand(c)?;
+                let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                self.free_to(mark);
+                let t = self.temp()?;
+                self.expr(body, t)?;
+                self.emit(Instr::Loop { to: top }, loc);
+                let end = self.pc();
+                self.patch(j, end);
+                self.null(dst, loc);
+            }
+            TKind::DoUntil(body, c) => {
+                let top = self.pc();
+                let t = self.temp()?;
+                self.expr(body, t)?;
+                self.free_to(mark);
+                let cs = self.operand(c)?;
+                let j = self.emit(Instr::JumpIfTrue { cond: cs, to: 0 }, loc);
+                self.emit(Instr::Loop { to: top }, loc);
+                let end = self.pc();
+                self.patch(j, end);
+                self.null(dst, loc);
+            }
+            TKind::For(init, c, step, body) => {
+                for (slot, v) in init {
+                    self.expr(v, *slot)?;
+                    self.free_to(mark);
+                }
+                let top = self.pc();
+                let cs = self.operand(c)?;
+                let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                self.free_to(mark);
+                let t = self.temp()?;
+                self.expr(body, t)?;
+                self.free_to(mark);
+                let start = self.temps(step.len())?;
+                for (i, (_, v)) in step.iter().enumerate() {
+                    self.expr(v, start + i as Slot)?;
+                }
+                for (i, (slot, _)) in step.iter().enumerate() {
+                    self.emit(Instr::Move { dst: *slot, src: start + i as Slot }, loc);
+                }
+                self.emit(Instr::Loop { to: top }, loc);
+                let end = self.pc();
+                self.patch(j, end);
+                self.null(dst, loc);
+            }
+            TKind::Foreach(var, arr, body) => {
+                let a = self.temp()?;
+                self.expr(arr, a)?;
+                self.foreach(a, *var, None, body, loc)?;
+                self.null(dst, loc);
+            }
+            TKind::Forkey(k, v, map, body) => {
+                let m = self.operand(map)?;
+                let items = self.temp()?;
+                self.op(OpSpec::MapItems { src: m }, items, loc);
+                self.foreach(items, *k, Some(*v), body, loc)?;
+                self.null(dst, loc);
+            }
+            TKind::Cast(x, arms, partial) => {
+                let s = self.temp()?;
+                self.expr(x, s)?;
+                self.cast(s, arms, *partial, dst, loc)?;
+            }
+            TKind::IfNotNull(bs, then, els) => {
+                let mut jumps = Vec::new();
+                let flag = self.temp()?;
+                for (slot, v) in bs {
+                    self.expr(v, *slot)?;
+                }
+                for (slot, _) in bs {
+                    self.op(OpSpec::IsNull { src: *slot }, flag, loc);
+                    jumps.push(self.emit(Instr::JumpIfTrue { cond: flag, to: 0 }, loc));
+                }
+                self.expr(then, dst)?;
+                let j2 = self.emit(Instr::Jump { to: 0 }, loc);
+                let else_pc = self.pc();
+                for j in jumps {
+                    self.patch(j, else_pc);
+                }
+                match els {
+                    Some(f) => self.expr(f, dst)?,
+                    None => self.null(dst, loc),
+                }
+                let end = self.pc();
+                self.patch(j2, end);
+                if els.is_none() {
+                    self.null(dst, loc);
+                }
+            }
+            TKind::Unpack(b, items, then, els) => {
+                let s = self.operand(b)?;
+                let flag = self.temp()?;
+                self.op(
+                    OpSpec::Unpack {
+                        src: s,
+                        items: items.clone(),
+                    },
+                    flag,
+                    loc,
+                );
+                let j = self.emit(Instr::JumpIfFalse { cond: flag, to: 0 }, loc);
+                self.expr(then, dst)?;
+                let j2 = self.emit(Instr::Jump { to: 0 }, loc);
+                let else_pc = self.pc();
+                self.patch(j, else_pc);
+                match els {
+                    Some(f) => self.expr(f, dst)?,
+                    None => self.null(dst, loc),
+                }
+                let end = self.pc();
+                self.patch(j2, end);
+                if els.is_none() {
+                    self.null(dst, loc);
+                }
+            }
+            TKind::Pack(items) => {
+                let mut out = Vec::new();
+                for (f, v) in items {
+                    out.push((*f, self.operand(v)?));
+                }
+                self.op(OpSpec::Pack { items: out }, dst, loc);
+            }
+            TKind::Attr(base, steps) => {
+                let b = self.operand(base)?;
+                let path = self.path(steps, (2000, 2001), "attr")?;
+                self.emit(Instr::Path { dst, src: b, path }, loc);
+            }
+            TKind::AttrTo(base, steps, to) => {
+                let b = self.operand(base)?;
+                let path = self.path(steps, (2002, 2003), "attr-to")?;
+                let to = self.to(to)?;
+                self.op(OpSpec::AttrTo { src: b, path, to }, dst, loc);
+            }
+            TKind::CellGet(cell, steps) => {
+                let path = self.opt_path(steps, (2004, 2005), "cell")?;
+                self.op(OpSpec::CellGet { cell: *cell, path }, dst, loc);
+            }
+            TKind::CellTo(cell, steps, to) => {
+                let path = self.opt_path(steps, (2006, 2007), "cell-to")?;
+                let to = self.to(to)?;
+                self.op(OpSpec::CellTo { cell: *cell, path, to }, dst, loc);
+            }
+            TKind::PoolGet(pool, key, steps) => {
+                let k = self.operand(key)?;
+                let path = self.opt_path(steps, (2008, 2009), "pool")?;
+                self.op(OpSpec::PoolGet { pool: *pool, key: k, path }, dst, loc);
+            }
+            TKind::PoolTo(pool, key, steps, to, init) => {
+                let k = self.operand(key)?;
+                let path = self.opt_path(steps, (2010, 2011), "pool-to")?;
+                let to = self.to(to)?;
+                let i = self.operand(init)?;
+                self.op(
+                    OpSpec::PoolTo {
+                        pool: *pool,
+                        key: k,
+                        path,
+                        to,
+                        init: i,
+                    },
+                    dst,
+                    loc,
+                );
+            }
+            TKind::PoolDel(pool, key) => {
+                let k = self.operand(key)?;
+                self.op(OpSpec::PoolDel { pool: *pool, key: k }, dst, loc);
+            }
+            TKind::NewArray(items) => {
+                let start = self.temps(items.len())?;
+                for (i, x) in items.iter().enumerate() {
+                    self.expr(x, start + i as Slot)?;
+                }
+                self.op(OpSpec::NewArray { start, n: items.len() }, dst, loc);
+            }
+            TKind::NewMap(items) => {
+                let start = self.temps(items.len())?;
+                for (i, (_, x)) in items.iter().enumerate() {
+                    self.expr(x, start + i as Slot)?;
+                }
+                let keys = items.iter().map(|(k, _)| k.clone()).collect();
+                self.op(OpSpec::NewMap { start, keys }, dst, loc);
+            }
+            TKind::NewRecord(ty, items) => {
+                let start = self.temps(items.len())?;
+                for (i, x) in items.iter().enumerate() {
+                    self.expr(x, start + i as Slot)?;
+                }
+                self.op(
+                    OpSpec::NewRecord {
+                        ty: *ty,
+                        start,
+                        n: items.len(),
+                    },
+                    dst,
+                    loc,
+                );
+            }
+            TKind::Error(message, code) => {
+                self.errors.push(ErrorSpec {
+                    message: message.clone(),
+                    code: *code,
+                    loc,
+                });
+                let e = (self.errors.len() - 1) as u32;
+                self.emit(Instr::Raise { e }, loc);
+            }
+            TKind::Try(body, filter, conv) => {
+                self.filters.push(filter.clone());
+                let filter = (self.filters.len() - 1) as u32;
+                let t = self.emit(Instr::TryBegin { handler: 0, filter }, loc);
+                self.expr(body, dst)?;
+                if let Some(c) = conv {
+                    let conv = self.conv(c);
+                    self.emit(Instr::Convert { dst, src: dst, conv }, loc);
+                }
+                self.emit(Instr::TryEnd, loc);
+                let j = self.emit(Instr::Jump { to: 0 }, loc);
+                let h = self.pc();
+                self.patch(t, h);
+                self.null(dst, loc);
+                let end = self.pc();
+                self.patch(j, end);
+            }
+            TKind::Log(es, ns) => {
+                let start = self.temps(es.len())?;
+                for (i, x) in es.iter().enumerate() {
+                    self.expr(x, start + i as Slot)?;
+                }
+                self.op(
+                    OpSpec::Log {
+                        start,
+                        n: es.len(),
+                        namespace: ns.clone(),
+                        types: es.iter().map(|x| x.ty.clone()).collect(),
+                    },
+                    dst,
+                    loc,
+                );
+            }
+            TKind::Emit(x) => {
+                let s = self.operand(x)?;
+                self.op(OpSpec::Emit { src: s }, dst, loc);
+            }
+        }
+        self.free_to(mark);
+        Ok(())
+    }
+
+    /// Loop over array `a` (or flattened key/value pairs if `val` is given).
+    fn foreach(&mut self, a: Slot, var: Slot, val: Option<Slot>, body: &TExpr, loc: LocId) -> R<()> {
+        let len = self.temp()?;
+        let idx = self.temp()?;
+        let flag = self.temp()?;
+        self.op(OpSpec::Len { src: a }, len, loc);
+        let zero = self.konst(Value::Int(0));
+        self.emit(Instr::Const { dst: idx, k: zero }, loc);
+        let top = self.pc();
+        self.op(OpSpec::LtInt { a: idx, b: len }, flag, loc);
+        let j = self.emit(Instr::JumpIfFalse { cond: flag, to: 0 }, loc);
+        self.op(OpSpec::Item { src: a, idx }, var, loc);
+        self.op(OpSpec::Incr { slot: idx }, idx, loc);
+        if let Some(v) = val {
+            self.op(OpSpec::Item { src: a, idx }, v, loc);
+            self.op(OpSpec::Incr { slot: idx }, idx, loc);
+        }
+        let mark = self.next;
+        let t = self.temp()?;
+        self.expr(body, t)?;
+        self.free_to(mark);
+        self.emit(Instr::Loop { to: top }, loc);
+        let end = self.pc();
+        self.patch(j, end);
+        Ok(())
+    }
+
+    fn cast(&mut self, s: Slot, arms: &[CastArm], partial: bool, dst: Slot, loc: LocId) -> R<()> {
+        let flag = self.temp()?;
+        let mut ends = Vec::new();
+        for arm in arms {
+            self.op(OpSpec::IsType { src: s, ty: arm.ty.clone() }, flag, loc);
+            let j = self.emit(Instr::JumpIfFalse { cond: flag, to: 0 }, loc);
+            match &arm.conv {
+                Some(c) => {
+                    let conv = self.conv(c);
+                    self.emit(Instr::Convert { dst: arm.slot, src: s, conv }, loc);
+                }
+                None => {
+                    self.emit(Instr::Move { dst: arm.slot, src: s }, loc);
+                }
+            }
+            self.expr(&arm.body, dst)?;
+            ends.push(self.emit(Instr::Jump { to: 0 }, loc));
+            let next = self.pc();
+            self.patch(j, next);
+        }
+        // No case matched: only possible for partial casts (exhaustiveness is checked).
+        self.null(dst, loc);
+        let end = self.pc();
+        for j in ends {
+            self.patch(j, end);
+        }
+        if partial {
+            self.null(dst, loc);
+        }
+        Ok(())
+    }
 }

@@ -102,6 +102,12 @@ impl Registry {
         r
     }
 
+    /// The standard library, built once per process and shared.
+    pub fn shared() -> &'static Registry {
+        static REG: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+        REG.get_or_init(Registry::standard)
+    }
+
     /// Looks up a function by name.
     pub fn get(&self, name: &str) -> Option<&Arc<LibFn>> {
         self.fns.get(name)
