@@ -26,13 +26,16 @@ pub(super) type R<T> = Result<T, PfaError>;
 /// How the document root is named in error locations.
 pub(super) const ROOT: &str = "(document)";
 
-/// Expression nesting limit: deeper documents are rejected instead of overflowing the
-/// stack (text parsers stop at 128 levels anyway; this guards hand-built trees).
-const MAX_DEPTH: usize = 400;
+/// Expression nesting limit: deeper trees are rejected instead of overflowing the stack.
+/// The JSON and YAML parsers already stop at 128 levels of nesting, and every expression
+/// level is at least one JSON level, so this only ever rejects hand-built trees.
+const MAX_DEPTH: usize = 128;
 
 /// Keys that select a special form, in the order they are tried: a key that occurs in
 /// several forms (`do`, `while`, `type`) comes after the keys that identify the larger form.
 const PRIMARY: &[&str] = &[
+    "fcn",
+    "params",
     "new",
     "for",
     "foreach",
@@ -65,8 +68,6 @@ const PRIMARY: &[&str] = &[
     "base64",
     "type",
     "value",
-    "fcn",
-    "params",
 ];
 
 /// Member names that only occur next to a primary key; a one-member object with one of
@@ -481,203 +482,264 @@ impl Reader {
     }
 
     /// Dispatches an object in expression position (the location is already recorded).
+    /// Each form is read by its own function so that only that function's frame sits on
+    /// the stack per nesting level.
     fn form(&mut self, obj: &Obj) -> R<ExprKind> {
         let Some(primary) = PRIMARY.iter().copied().find(|k| obj.contains_key(*k)) else {
-            let mut names = obj.keys().filter(|k| *k != "@");
-            return match (names.next(), names.next()) {
-                (Some(name), None) if !SECONDARY.contains(&name.as_str()) => {
-                    let args = self.key(name, |r| r.args(&obj[name.as_str()]))?;
-                    Ok(ExprKind::Call {
-                        name: name.clone(),
-                        args,
-                    })
-                }
-                (None, _) => Err(self.err("an empty JSON object is not an expression")),
-                _ => Err(self.err(format!(
-                    "unrecognized special form with members {}",
-                    member_list(obj)
-                ))),
-            };
+            return self.form_call(obj);
         };
         match primary {
             "new" => self.form_new(obj),
-            "for" => {
-                self.keys(obj, "\"for\" form", &["for", "while", "step", "do"], &[])?;
-                let init = self.key("for", |r| r.bindings(&obj["for"], "\"for\"", true))?;
-                let cond = self.sub(obj, "while")?;
-                let step = self.key("step", |r| r.bindings(&obj["step"], "\"step\"", true))?;
-                let body = self.body(obj, "do")?;
-                Ok(ExprKind::For {
-                    init,
-                    cond,
-                    step,
-                    body,
-                })
-            }
-            "foreach" => {
-                self.keys(obj, "\"foreach\" form", &["foreach", "in", "do"], &["seq"])?;
-                let var = self.key("foreach", |r| {
-                    let s = r.string(&obj["foreach"], "\"foreach\"")?;
-                    r.symbol_name(&s)
-                })?;
-                let array = self.sub(obj, "in")?;
-                let body = self.body(obj, "do")?;
-                // Hadrian and titus treat an absent "seq" as false (§7.12.4 is ambiguous).
-                let seq = match obj.get("seq") {
-                    Some(j) => self.key("seq", |r| r.boolean(j, "\"seq\""))?,
-                    None => false,
-                };
-                Ok(ExprKind::Foreach {
-                    var,
-                    array,
-                    body,
-                    seq,
-                })
-            }
-            "forkey" | "forval" => {
-                self.keys(obj, "\"forkey\" form", &["forkey", "forval", "in", "do"], &[])?;
-                let key = self.key("forkey", |r| {
-                    let s = r.string(&obj["forkey"], "\"forkey\"")?;
-                    r.symbol_name(&s)
-                })?;
-                let val = self.key("forval", |r| {
-                    let s = r.string(&obj["forval"], "\"forval\"")?;
-                    r.symbol_name(&s)
-                })?;
-                let map = self.sub(obj, "in")?;
-                let body = self.body(obj, "do")?;
-                Ok(ExprKind::Forkey {
-                    key,
-                    val,
-                    map,
-                    body,
-                })
-            }
+            "for" => self.form_for(obj),
+            "foreach" => self.form_foreach(obj),
+            "forkey" | "forval" => self.form_forkey(obj),
             "cond" => self.form_cond(obj),
-            "ifnotnull" => {
-                self.keys(obj, "\"ifnotnull\" form", &["ifnotnull", "then"], &["else"])?;
-                let bindings = self.key("ifnotnull", |r| {
-                    r.bindings(&obj["ifnotnull"], "\"ifnotnull\"", false)
-                })?;
-                let then = self.body(obj, "then")?;
-                let els = self.else_body(obj)?;
-                Ok(ExprKind::IfNotNull {
-                    bindings,
-                    then,
-                    els,
-                })
-            }
+            "ifnotnull" => self.form_ifnotnull(obj),
             "unpack" => self.form_unpack(obj),
-            "if" => {
-                self.keys(obj, "\"if\" form", &["if", "then"], &["else"])?;
-                let cond = self.sub(obj, "if")?;
-                let then = self.body(obj, "then")?;
-                let els = self.else_body(obj)?;
-                Ok(ExprKind::If { cond, then, els })
-            }
-            "while" => {
-                self.keys(obj, "\"while\" form", &["while", "do"], &[])?;
-                let cond = self.sub(obj, "while")?;
-                let body = self.body(obj, "do")?;
-                Ok(ExprKind::While { cond, body })
-            }
-            "do" => {
-                self.keys(obj, "\"do\" form", &["do"], &["until"])?;
-                let body = self.body(obj, "do")?;
-                if obj.contains_key("until") {
-                    let cond = self.sub(obj, "until")?;
-                    Ok(ExprKind::DoUntil { body, cond })
-                } else {
-                    Ok(ExprKind::Do(body))
-                }
-            }
-            "cell" => {
-                self.keys(obj, "\"cell\" form", &["cell"], &["path", "to"])?;
-                let name = self.key("cell", |r| r.string(&obj["cell"], "cell name"))?;
-                let path = if obj.contains_key("path") {
-                    self.path_steps(obj, true)?
-                } else {
-                    Vec::new()
-                };
-                let to = self.to(obj)?;
-                Ok(ExprKind::Cell { name, path, to })
-            }
+            "if" => self.form_if(obj),
+            "while" => self.form_while(obj),
+            "do" => self.form_do(obj),
+            "cell" => self.form_cell(obj),
             "pool" => self.form_pool(obj),
-            "attr" => {
-                self.keys(obj, "\"attr\" form", &["attr", "path"], &["to"])?;
-                let expr = self.sub(obj, "attr")?;
-                let path = self.path_steps(obj, false)?;
-                let to = self.to(obj)?;
-                Ok(ExprKind::Attr { expr, path, to })
-            }
-            "call" => {
-                self.keys(obj, "\"call\" form", &["call", "args"], &[])?;
-                let which = self.sub(obj, "call")?;
-                let args = self.key("args", |r| r.args(&obj["args"]))?;
-                Ok(ExprKind::CallDyn { which, args })
-            }
+            "attr" => self.form_attr(obj),
+            "call" => self.form_call_dyn(obj),
             "cast" => self.form_cast(obj),
-            "upcast" => {
-                self.keys(obj, "\"upcast\" form", &["upcast", "as"], &[])?;
-                let expr = self.sub(obj, "upcast")?;
-                let ty = self.key("as", |r| r.type_spec(&obj["as"]))?;
-                Ok(ExprKind::Upcast { expr, ty })
-            }
+            "upcast" => self.form_upcast(obj),
             "pack" => self.form_pack(obj),
-            "doc" => {
-                self.keys(obj, "\"doc\" form", &["doc"], &[])?;
-                let s = self.key("doc", |r| r.string(&obj["doc"], "\"doc\""))?;
-                Ok(ExprKind::Doc(s))
-            }
-            "let" | "set" => {
-                let what = format!("\"{primary}\"");
-                self.keys(obj, &format!("{what} form"), &[primary], &[])?;
-                let b = self.key(primary, |r| r.bindings(&obj[primary], &what, false))?;
-                Ok(if primary == "let" {
-                    ExprKind::Let(b)
-                } else {
-                    ExprKind::Set(b)
-                })
-            }
-            "error" => {
-                self.keys(obj, "\"error\" form", &["error"], &["code"])?;
-                let message = self.key("error", |r| r.string(&obj["error"], "\"error\""))?;
-                let code = match obj.get("code") {
-                    Some(j) => Some(self.key("code", |r| r.int(j, "\"code\""))?),
-                    None => None,
-                };
-                Ok(ExprKind::Error { message, code })
-            }
+            "doc" => self.form_doc(obj),
+            "let" | "set" => self.form_let_set(obj, primary),
+            "error" => self.form_error(obj),
             "try" => self.form_try(obj),
-            "log" => {
-                self.keys(obj, "\"log\" form", &["log"], &["namespace"])?;
-                let exprs = self.key("log", |r| r.exprs(&obj["log"], true))?;
-                let namespace = match obj.get("namespace") {
-                    Some(j) => Some(self.key("namespace", |r| r.string(j, "\"namespace\""))?),
-                    None => None,
-                };
-                Ok(ExprKind::Log { exprs, namespace })
-            }
+            "log" => self.form_log(obj),
             "int" | "long" | "float" | "double" | "string" | "base64" => {
                 self.keys(obj, &format!("\"{primary}\" literal"), &[primary], &[])?;
                 self.key(primary, |r| r.literal(primary, &obj[primary]))
             }
-            "type" | "value" => {
-                self.keys(obj, "typed literal", &["type", "value"], &[])?;
-                let ty = self.key("type", |r| r.type_spec(&obj["type"]))?;
-                let mut value = obj["value"].clone();
-                strip_marks(&mut value);
-                Ok(ExprKind::Literal { ty, value })
-            }
+            "type" | "value" => self.form_typed_literal(obj),
             "fcn" => Err(self.err(
                 "a function reference {\"fcn\": ...} is only allowed as a function argument or \"to\"",
             )),
-            // "params" is the only primary key left.
-            _ => Err(self.err(
+            "params" => Err(self.err(
                 "a function definition {\"params\": ..., \"ret\": ..., \"do\": ...} is only allowed \
                  as a function argument or \"to\"",
             )),
+            _ => Err(self.err(format!("unrecognized special form \"{primary}\""))),
         }
+    }
+
+    /// A one-member object whose name is not a keyword: a function call (§7.3).
+    #[inline(never)]
+    fn form_call(&mut self, obj: &Obj) -> R<ExprKind> {
+        let mut names = obj.keys().filter(|k| *k != "@");
+        match (names.next(), names.next()) {
+            (Some(name), None) if !SECONDARY.contains(&name.as_str()) => {
+                let args = self.key(name, |r| r.args(&obj[name.as_str()]))?;
+                Ok(ExprKind::Call {
+                    name: name.clone(),
+                    args,
+                })
+            }
+            (None, _) => Err(self.err("an empty JSON object is not an expression")),
+            _ => Err(self.err(format!(
+                "unrecognized special form with members {}",
+                member_list(obj)
+            ))),
+        }
+    }
+
+    #[inline(never)]
+    fn form_for(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"for\" form", &["for", "while", "step", "do"], &[])?;
+        let init = self.key("for", |r| r.bindings(&obj["for"], "\"for\"", true))?;
+        let cond = self.sub(obj, "while")?;
+        let step = self.key("step", |r| r.bindings(&obj["step"], "\"step\"", true))?;
+        let body = self.body(obj, "do")?;
+        Ok(ExprKind::For {
+            init,
+            cond,
+            step,
+            body,
+        })
+    }
+
+    #[inline(never)]
+    fn form_foreach(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"foreach\" form", &["foreach", "in", "do"], &["seq"])?;
+        let var = self.key("foreach", |r| {
+            let s = r.string(&obj["foreach"], "\"foreach\"")?;
+            r.symbol_name(&s)
+        })?;
+        let array = self.sub(obj, "in")?;
+        let body = self.body(obj, "do")?;
+        // Hadrian and titus treat an absent "seq" as false (§7.12.4 is ambiguous).
+        let seq = match obj.get("seq") {
+            Some(j) => self.key("seq", |r| r.boolean(j, "\"seq\""))?,
+            None => false,
+        };
+        Ok(ExprKind::Foreach {
+            var,
+            array,
+            body,
+            seq,
+        })
+    }
+
+    #[inline(never)]
+    fn form_forkey(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(
+            obj,
+            "\"forkey\" form",
+            &["forkey", "forval", "in", "do"],
+            &[],
+        )?;
+        let key = self.key("forkey", |r| {
+            let s = r.string(&obj["forkey"], "\"forkey\"")?;
+            r.symbol_name(&s)
+        })?;
+        let val = self.key("forval", |r| {
+            let s = r.string(&obj["forval"], "\"forval\"")?;
+            r.symbol_name(&s)
+        })?;
+        let map = self.sub(obj, "in")?;
+        let body = self.body(obj, "do")?;
+        Ok(ExprKind::Forkey {
+            key,
+            val,
+            map,
+            body,
+        })
+    }
+
+    #[inline(never)]
+    fn form_ifnotnull(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"ifnotnull\" form", &["ifnotnull", "then"], &["else"])?;
+        let bindings = self.key("ifnotnull", |r| {
+            r.bindings(&obj["ifnotnull"], "\"ifnotnull\"", false)
+        })?;
+        let then = self.body(obj, "then")?;
+        let els = self.else_body(obj)?;
+        Ok(ExprKind::IfNotNull {
+            bindings,
+            then,
+            els,
+        })
+    }
+
+    #[inline(never)]
+    fn form_if(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"if\" form", &["if", "then"], &["else"])?;
+        let cond = self.sub(obj, "if")?;
+        let then = self.body(obj, "then")?;
+        let els = self.else_body(obj)?;
+        Ok(ExprKind::If { cond, then, els })
+    }
+
+    #[inline(never)]
+    fn form_while(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"while\" form", &["while", "do"], &[])?;
+        let cond = self.sub(obj, "while")?;
+        let body = self.body(obj, "do")?;
+        Ok(ExprKind::While { cond, body })
+    }
+
+    #[inline(never)]
+    fn form_do(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"do\" form", &["do"], &["until"])?;
+        let body = self.body(obj, "do")?;
+        if obj.contains_key("until") {
+            let cond = self.sub(obj, "until")?;
+            Ok(ExprKind::DoUntil { body, cond })
+        } else {
+            Ok(ExprKind::Do(body))
+        }
+    }
+
+    #[inline(never)]
+    fn form_cell(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"cell\" form", &["cell"], &["path", "to"])?;
+        let name = self.key("cell", |r| r.string(&obj["cell"], "cell name"))?;
+        let path = if obj.contains_key("path") {
+            self.path_steps(obj, true)?
+        } else {
+            Vec::new()
+        };
+        let to = self.to(obj)?;
+        Ok(ExprKind::Cell { name, path, to })
+    }
+
+    #[inline(never)]
+    fn form_attr(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"attr\" form", &["attr", "path"], &["to"])?;
+        let expr = self.sub(obj, "attr")?;
+        let path = self.path_steps(obj, false)?;
+        let to = self.to(obj)?;
+        Ok(ExprKind::Attr { expr, path, to })
+    }
+
+    #[inline(never)]
+    fn form_call_dyn(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"call\" form", &["call", "args"], &[])?;
+        let which = self.sub(obj, "call")?;
+        let args = self.key("args", |r| r.args(&obj["args"]))?;
+        Ok(ExprKind::CallDyn { which, args })
+    }
+
+    #[inline(never)]
+    fn form_upcast(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"upcast\" form", &["upcast", "as"], &[])?;
+        let expr = self.sub(obj, "upcast")?;
+        let ty = self.key("as", |r| r.type_spec(&obj["as"]))?;
+        Ok(ExprKind::Upcast { expr, ty })
+    }
+
+    #[inline(never)]
+    fn form_doc(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"doc\" form", &["doc"], &[])?;
+        let s = self.key("doc", |r| r.string(&obj["doc"], "\"doc\""))?;
+        Ok(ExprKind::Doc(s))
+    }
+
+    #[inline(never)]
+    fn form_let_set(&mut self, obj: &Obj, which: &str) -> R<ExprKind> {
+        let what = format!("\"{which}\"");
+        self.keys(obj, &format!("{what} form"), &[which], &[])?;
+        let b = self.key(which, |r| r.bindings(&obj[which], &what, false))?;
+        Ok(if which == "let" {
+            ExprKind::Let(b)
+        } else {
+            ExprKind::Set(b)
+        })
+    }
+
+    #[inline(never)]
+    fn form_error(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"error\" form", &["error"], &["code"])?;
+        let message = self.key("error", |r| r.string(&obj["error"], "\"error\""))?;
+        let code = match obj.get("code") {
+            Some(j) => Some(self.key("code", |r| r.int(j, "\"code\""))?),
+            None => None,
+        };
+        Ok(ExprKind::Error { message, code })
+    }
+
+    #[inline(never)]
+    fn form_log(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "\"log\" form", &["log"], &["namespace"])?;
+        let exprs = self.key("log", |r| r.exprs(&obj["log"], true))?;
+        let namespace = match obj.get("namespace") {
+            Some(j) => Some(self.key("namespace", |r| r.string(j, "\"namespace\""))?),
+            None => None,
+        };
+        Ok(ExprKind::Log { exprs, namespace })
+    }
+
+    #[inline(never)]
+    fn form_typed_literal(&mut self, obj: &Obj) -> R<ExprKind> {
+        self.keys(obj, "typed literal", &["type", "value"], &[])?;
+        let ty = self.key("type", |r| r.type_spec(&obj["type"]))?;
+        let mut value = obj["value"].clone();
+        strip_marks(&mut value);
+        Ok(ExprKind::Literal { ty, value })
     }
 
     /// `{"int": n}`, `{"long": n}`, `{"float": x}`, `{"double": x}`, `{"string": s}`,
@@ -716,6 +778,7 @@ impl Reader {
         }
     }
 
+    #[inline(never)]
     fn form_new(&mut self, obj: &Obj) -> R<ExprKind> {
         self.keys(obj, "\"new\" form", &["new", "type"], &[])?;
         let (items, is_object) = self.key("new", |r| match &obj["new"] {
@@ -745,6 +808,7 @@ impl Reader {
         })
     }
 
+    #[inline(never)]
     fn form_cond(&mut self, obj: &Obj) -> R<ExprKind> {
         self.keys(obj, "\"cond\" form", &["cond"], &["else"])?;
         let cases = self.key("cond", |r| {
@@ -774,6 +838,7 @@ impl Reader {
         Ok(ExprKind::Cond { cases, els })
     }
 
+    #[inline(never)]
     fn form_pool(&mut self, obj: &Obj) -> R<ExprKind> {
         let name = self.key("pool", |r| r.string(&obj["pool"], "pool name"))?;
         if obj.contains_key("del") {
@@ -799,6 +864,7 @@ impl Reader {
         })
     }
 
+    #[inline(never)]
     fn form_cast(&mut self, obj: &Obj) -> R<ExprKind> {
         self.keys(obj, "\"cast\" form", &["cast", "cases"], &["partial"])?;
         let expr = self.sub(obj, "cast")?;
@@ -848,6 +914,7 @@ impl Reader {
         })
     }
 
+    #[inline(never)]
     fn form_unpack(&mut self, obj: &Obj) -> R<ExprKind> {
         self.keys(
             obj,
@@ -884,6 +951,7 @@ impl Reader {
         })
     }
 
+    #[inline(never)]
     fn form_pack(&mut self, obj: &Obj) -> R<ExprKind> {
         self.keys(obj, "\"pack\" form", &["pack"], &[])?;
         self.key("pack", |r| {
@@ -906,6 +974,7 @@ impl Reader {
         })
     }
 
+    #[inline(never)]
     fn form_try(&mut self, obj: &Obj) -> R<ExprKind> {
         self.keys(obj, "\"try\" form", &["try"], &["filter"])?;
         let body = self.body(obj, "try")?;

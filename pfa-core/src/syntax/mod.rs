@@ -7,3 +7,6 @@ mod forms;
 mod reader;
 
 pub use reader::{read_document, read_file, read_text};
+
+#[cfg(test)]
+mod tests;
