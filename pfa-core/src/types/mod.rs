@@ -177,6 +177,16 @@ impl TypeTable {
         self.defs[id as usize].kind = kind;
     }
 
+    /// Forgets every named type with an id of `len` or more (used to undo a failed
+    /// schema resolution, so a rejected schema leaves the table as it was).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        if len >= self.defs.len() {
+            return;
+        }
+        self.defs.truncate(len);
+        self.by_name.retain(|_, id| (*id as usize) < len);
+    }
+
     /// Record fields of a record type id (empty for non-records).
     pub fn fields(&self, id: TypeId) -> &[Field] {
         match &self.get(id).kind {
