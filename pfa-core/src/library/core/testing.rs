@@ -1,9 +1,14 @@
-//! A minimal [`Host`] and one-line assertions for table-driven tests of natives.
+//! A minimal [`Host`] and one-line assertions for table-driven tests of natives, called
+//! directly or resolved through the registry as a call site would be.
+
+use std::sync::OnceLock;
 
 use crate::error::PfaError;
 use crate::library::core::args::ErrCode;
-use crate::library::{Host, NativeFn, RandomSource};
+use crate::library::{Host, Imp, NativeFn, RandomSource, Registry, Spec};
+use crate::types::pattern::SigMatch;
 use crate::types::{Type, TypeTable};
+use crate::value::convert::converter;
 use crate::value::Value;
 
 /// A host that knows argument types and nothing else.
@@ -137,5 +142,75 @@ pub(crate) fn err(f: NativeFn, args: &[Value], want: ErrCode) {
             assert_eq!((e.code, e.message.as_str()), want, "{args:?}");
         }
         other => panic!("{args:?}: got {other:?}, want error {want:?}"),
+    }
+}
+
+/// A registry with only the namespaces under test, so that tests do not depend on the
+/// rest of the library.
+pub(crate) fn registry() -> &'static Registry {
+    static REGISTRY: OnceLock<Registry> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut r = Registry::default();
+        crate::library::core::register(&mut r);
+        crate::library::math::register(&mut r);
+        r
+    })
+}
+
+/// Resolves a call of `name` on arguments of `arg_types` as the checker does: the first
+/// matching signature, then the entry's specialization. Gives the matched signature's
+/// concrete types and the chosen native.
+pub(crate) fn resolve(name: &str, arg_types: &[Type]) -> Result<(SigMatch, NativeFn), String> {
+    let f = registry()
+        .get(name)
+        .ok_or(format!("{name} is not registered"))?;
+    let types = TypeTable::new();
+    let (sig, matched) = f
+        .sigs
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| s.matches(arg_types, &types).map(|m| (i, m)))
+        .ok_or(format!("{name}: no signature matches {arg_types:?}"))?;
+    let native = match f.imp {
+        Imp::Native(n) => n,
+        Imp::Specialize(spec) => spec(&Spec {
+            sig,
+            matched: &matched,
+            types: &types,
+        })?,
+    };
+    Ok((matched, native))
+}
+
+/// Calls `name` on primitive arguments the way compiled code does: resolve, promote
+/// each argument to its matched parameter type, run. Gives the static return type too.
+pub(crate) fn call(name: &str, args: &[Value]) -> Result<(Type, Value), PfaError> {
+    let arg_types: Vec<Type> = args.iter().map(type_of).collect();
+    let (matched, native) = resolve(name, &arg_types).map_err(|e| PfaError::runtime(0, e))?;
+    let types = TypeTable::new();
+    let promoted: Vec<Value> = args
+        .iter()
+        .zip(arg_types.iter().zip(&matched.params))
+        .map(|(v, (from, to))| match converter(from, to, &types) {
+            Some(c) => c.apply(v.clone()),
+            None => v.clone(),
+        })
+        .collect();
+    let out = run_typed(native, types, &matched.params, &promoted)?;
+    Ok((matched.ret, out))
+}
+
+/// Asserts that calling `name` on `args` returns `want`, of static type `ty`.
+#[track_caller]
+pub(crate) fn call_ok(name: &str, args: &[Value], ty: Type, want: Value) {
+    match call(name, args) {
+        Ok((t, got)) => {
+            assert_eq!(t, ty, "{name} {args:?}: return type");
+            assert!(
+                same(&got, &want),
+                "{name} {args:?}: got {got:?}, want {want:?}"
+            );
+        }
+        Err(e) => panic!("{name} {args:?}: got error {e}, want {want:?}"),
     }
 }

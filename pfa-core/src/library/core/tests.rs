@@ -365,3 +365,109 @@ fn wrong_representation_is_an_error_not_a_panic() {
     let r = super::testing::run(logic::not, &[]);
     assert!(r.is_err());
 }
+
+#[test]
+fn calls_resolve_promote_and_specialize() {
+    use super::testing::call_ok;
+    call_ok("+", &[I(2), I(3)], Type::Int, I(5));
+    call_ok("+", &[I(2), L(3)], Type::Long, L(5));
+    call_ok("+", &[I(2), F(0.5)], Type::Float, F(2.5));
+    call_ok("+", &[L(2), D(0.5)], Type::Double, D(2.5));
+    call_ok("/", &[I(1), I(2)], Type::Double, D(0.5));
+    call_ok("//", &[L(-7), I(2)], Type::Long, L(-4));
+    call_ok("u-", &[F(1.5)], Type::Float, F(-1.5));
+    call_ok("%", &[I(-7), I(3)], Type::Int, I(2));
+    call_ok("%%", &[D(-7.0), I(3)], Type::Double, D(-1.0));
+    call_ok("**", &[I(2), L(40)], Type::Long, L(1 << 40));
+    call_ok("cmp", &[I(1), I(2)], Type::Int, I(-1));
+    call_ok("cmp", &[Value::str("b"), Value::str("a")], Type::Int, I(1));
+    call_ok("<", &[I(1), D(1.5)], Type::Boolean, B(true));
+    call_ok("==", &[L(1), L(1)], Type::Boolean, B(true));
+    call_ok("max", &[I(3), D(2.5)], Type::Double, D(3.0));
+    call_ok(
+        "min",
+        &[Value::str("b"), Value::str("a")],
+        Type::String,
+        Value::str("a"),
+    );
+    call_ok("&&", &[B(true), B(false)], Type::Boolean, B(false));
+    call_ok("!", &[B(false)], Type::Boolean, B(true));
+    let kleene = Type::Union(vec![Type::Boolean, Type::Null]);
+    call_ok("&&&", &[B(true), Null], kleene.clone(), Null);
+    call_ok("|||", &[Null, B(true)], kleene.clone(), B(true));
+    call_ok("!!!", &[Null], kleene, Null);
+    call_ok("&", &[I(6), I(3)], Type::Int, I(2));
+    call_ok("|", &[I(6), L(3)], Type::Long, L(7));
+    call_ok("~", &[L(0)], Type::Long, L(-1));
+    call_ok("m.pi", &[], Type::Double, D(std::f64::consts::PI));
+    call_ok("m.sqrt", &[I(16)], Type::Double, D(4.0));
+    call_ok("m.abs", &[L(-3)], Type::Long, L(3));
+    call_ok("m.abs", &[F(-3.0)], Type::Float, F(3.0));
+    call_ok("m.copysign", &[I(3), I(-1)], Type::Int, I(-3));
+    call_ok("m.log", &[I(8), I(2)], Type::Double, D(3.0));
+    call_ok("m.round", &[F(2.5)], Type::Int, I(3));
+    call_ok("m.round", &[D(2.5)], Type::Long, L(3));
+    call_ok("m.signum", &[I(-4)], Type::Int, I(-1));
+    call_ok("m.atan2", &[D(0.0), D(1.0)], Type::Double, D(0.0));
+}
+
+#[test]
+fn calls_outside_the_signatures_do_not_resolve() {
+    use super::testing::resolve;
+    assert!(resolve("//", &[Type::Double, Type::Double]).is_err());
+    assert!(resolve("&", &[Type::Float, Type::Float]).is_err());
+    assert!(resolve("+", &[Type::String, Type::String]).is_err());
+    assert!(resolve("&&", &[Type::Boolean, Type::Null]).is_err());
+    assert!(resolve("m.log", &[Type::Double, Type::Long]).is_err());
+    assert!(resolve("m.pi", &[Type::Double]).is_err());
+}
+
+/// Every signature of every function in this module and `math` is reachable from some
+/// primitive argument types, and its specialization succeeds for all of them.
+#[test]
+fn every_signature_specializes() {
+    use crate::library::Imp;
+    let candidates = [
+        Type::Null,
+        Type::Boolean,
+        Type::Int,
+        Type::Long,
+        Type::Float,
+        Type::Double,
+        Type::String,
+        Type::Union(vec![Type::Boolean, Type::Null]),
+    ];
+    let types = TypeTable::new();
+    let registry = super::testing::registry();
+    let mut names: Vec<&str> = registry.names().collect();
+    names.sort_unstable();
+    for name in names {
+        let Some(f) = registry.get(name) else {
+            panic!("{name} listed but not found")
+        };
+        for (i, sig) in f.sigs.iter().enumerate() {
+            let mut reached = false;
+            for t in &candidates {
+                let args = vec![t.clone(); sig.params.len()];
+                let Some(matched) = sig.matches(&args, &types) else {
+                    continue;
+                };
+                reached = true;
+                if let Imp::Specialize(spec) = f.imp {
+                    let s = Spec {
+                        sig: i,
+                        matched: &matched,
+                        types: &types,
+                    };
+                    if let Err(e) = spec(&s) {
+                        panic!("{name} signature {i} on {args:?}: {e}");
+                    }
+                }
+            }
+            assert!(
+                reached,
+                "{name}: signature {i} matches no primitive arguments"
+            );
+        }
+    }
+}
