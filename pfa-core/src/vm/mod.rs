@@ -31,6 +31,11 @@ pub const MAX_DEPTH: usize = 256;
 /// Runtime error code for exceeding [`MAX_DEPTH`] (the spec defines no code for it).
 pub const RECURSION_CODE: i32 = 9000;
 
+/// Remaining native stack below which a call switches to a fresh stack segment.
+const STACK_RED_ZONE: usize = 128 * 1024;
+/// Size of each extra native stack segment.
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 /// Loop back-edges and calls between clock checks.
 const TICKS: u32 = 1024;
 
@@ -322,6 +327,12 @@ impl Machine {
 
     /// Runs function `fidx` whose frame starts at `base` (parameters already in place).
     fn exec(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
+        // Recursion in the document becomes recursion here; grow the native stack on
+        // demand so the depth limit, not the host thread's stack size, is what stops it.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.exec_inner(prog, fidx, base))
+    }
+
+    fn exec_inner(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
         if self.depth >= MAX_DEPTH {
             return Err(PfaError::runtime(
                 RECURSION_CODE,
