@@ -1046,7 +1046,7 @@ impl Reader {
                 r.keys(o, "a function reference", &["fcn"], &["fill"])?;
                 let name = r.key("fcn", |r| r.string(&o["fcn"], "\"fcn\""))?;
                 let fill = match o.get("fill") {
-                    Some(j) => r.key("fill", |r| r.bindings(j, "\"fill\"", false))?,
+                    Some(j) => r.key("fill", |r| r.bindings(j, "\"fill\"", true))?,
                     None => Vec::new(),
                 };
                 Ok(FcnArg::Ref { name, fill, loc })

@@ -1,8 +1,10 @@
 //! JSON/YAML text -> JSON tree -> [`Document`].
 //!
-//! Text is JSON when its first non-blank character is `{`, YAML otherwise; YAML is turned
-//! into the same JSON tree, rejecting what JSON cannot express (non-string keys, tags,
-//! non-finite numbers), so everything after this point sees one representation.
+//! Text is JSON when its first non-blank character is `{`, YAML otherwise. Broken JSON is
+//! never retried as YAML: YAML would accept much of it with a different meaning (`{"a": }`
+//! is a valid YAML mapping to null). YAML is turned into the same JSON tree, rejecting
+//! what JSON cannot express (non-string keys, tags, non-finite numbers), so everything
+//! after this point sees one representation.
 
 use std::io::Read as _;
 
@@ -12,38 +14,46 @@ use super::ast::{Document, Loc};
 use super::forms::ROOT;
 use crate::error::PfaError;
 
-/// Parses JSON or YAML text (YAML is tried when the text is not JSON).
+/// Parses JSON or YAML text: JSON if the first non-blank character is `{`, else YAML.
 ///
 /// # Errors
 /// [`PfaError::Syntax`] with the line and column the parser reports.
 pub fn read_text(text: &str) -> Result<Json, PfaError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('{') {
-        serde_json::from_str(text).map_err(|e| {
+    if !text.trim_start().starts_with('{') {
+        return read_yaml(text);
+    }
+    match serde_json::from_str(text) {
+        Ok(j) => Ok(j),
+        Err(e) => {
             let full = e.to_string();
             // serde_json appends " at line L column C"; say it once, our way.
             let msg = full.split(" at line ").next().unwrap_or(&full);
-            syntax(format!(
+            Err(syntax(format!(
                 "invalid JSON at line {}, column {}: {msg}",
                 e.line(),
                 e.column()
-            ))
-        })
-    } else {
-        let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-            let msg = match e.location() {
-                Some(l) => format!(
-                    "invalid YAML at line {}, column {}: {e}",
-                    l.line(),
-                    l.column()
-                ),
-                None => format!("invalid YAML: {e}"),
-            };
-            syntax(msg)
-        })?;
-        let mut path = String::new();
-        yaml_to_json(yaml, &mut path, 0)
+            )))
+        }
     }
+}
+
+fn read_yaml(text: &str) -> Result<Json, PfaError> {
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+        let full = e.to_string();
+        let msg = match e.location() {
+            Some(l) => format!(
+                "invalid YAML at line {}, column {}: {}",
+                l.line(),
+                l.column(),
+                full.split(" at line ").next().unwrap_or(&full)
+            ),
+            None => format!("invalid YAML: {full}"),
+        };
+        syntax(msg)
+    })?;
+    let mut path = String::new();
+    yaml_to_json(yaml, &mut path, 0)
 }
 
 /// Reads a document file, un-gzipping it if needed (gzip magic bytes `1f 8b`).

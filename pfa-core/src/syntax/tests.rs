@@ -103,3 +103,12 @@ fn document_locations_are_preorder_and_complete() {
         ]
     );
 }
+
+#[test]
+fn broken_json_is_not_retried_as_yaml() {
+    // Valid YAML (a mapping to null), but text starting with "{" is JSON.
+    let e = read_text("{\"a\": }").unwrap_err();
+    assert!(e.message().starts_with("invalid JSON at line 1"), "{e}");
+    // Block-style YAML is fine.
+    assert_eq!(read_text("a: {b: [1]}").unwrap(), json!({"a": {"b": [1]}}));
+}
