@@ -1,8 +1,8 @@
 //! Cross-checks the library registry against the spec's function list
 //! (`../shared/spec/libfcns.xml`, read in place; the test is skipped if it is absent):
 //! every registered function must exist there with the same signature count, the same
-//! parameter names and the same error codes, each with one of the messages its
-//! documentation quotes. Functions not registered yet are listed, not failed.
+//! parameter names and deprecations per signature, and the same error codes, each with
+//! one of the messages its documentation quotes. Functions not registered yet are listed, not failed.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -14,6 +14,8 @@ use pfa_core::library::Registry;
 struct SpecFn {
     /// Parameter names of each signature, in order.
     sigs: Vec<Vec<String>>,
+    /// For each signature: the version that deprecated it, if any.
+    deprecated: Vec<Option<String>>,
     /// Error codes in order of appearance, with the phrases quoted in their text.
     errors: Vec<(i32, Vec<String>)>,
 }
@@ -78,6 +80,9 @@ fn scan(xml: &str) -> Result<BTreeMap<String, SpecFn>, String> {
         let (name, _) = between(body, 0, "name=\"", "\"").ok_or("fcn without name")?;
         let mut f = SpecFn::default();
         for sig in elements(body, "sig") {
+            let attrs = &sig[..sig.find('>').unwrap_or(0)];
+            f.deprecated
+                .push(between(attrs, 0, "deprecation=\"", "\"").map(|(v, _)| v.to_string()));
             let mut params = Vec::new();
             let mut at = 0;
             while let Some((p, next)) = between(sig, at, "<par name=\"", "\"") {
@@ -118,6 +123,11 @@ fn scan_reads_the_function_list() {
     assert_eq!(spec["&&&"].sigs.len(), 1);
     assert_eq!(spec["m.round"].sigs.len(), 2);
     assert!(spec.contains_key("<="));
+    assert_eq!(spec["m.round"].deprecated, [None, None]);
+    assert!(spec["rand.uuid"]
+        .deprecated
+        .iter()
+        .any(|d| d.as_deref() == Some("0.7.2")));
 }
 
 #[test]
@@ -149,6 +159,13 @@ fn registry_matches_function_list() {
                 if got != *params {
                     problems.push(format!(
                         "{name}: signature {i} has parameters {got:?}, the spec {params:?}"
+                    ));
+                }
+                let got = f.deprecated.get(i).copied().flatten();
+                let spec_dep = want.deprecated[i].as_deref();
+                if got != spec_dep {
+                    problems.push(format!(
+                        "{name}: signature {i} deprecated since {got:?}, the spec says {spec_dep:?}"
                     ));
                 }
             }
