@@ -1248,7 +1248,7 @@ fn yaml_features_without_json_equivalent_are_errors() {
             "input: int\noutput: int\naction: .inf\n",
             "no JSON equivalent",
         ),
-        ("input: [int\n", "line 1"),
+        ("input: [int\n", "invalid YAML at line 2, column 1"),
     ] {
         let err = read_text(text).unwrap_err();
         assert_eq!(err.class(), "PFASyntaxException");
