@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use crate::guard::guarded;
 use crate::outcome::{ErrorInfo, Failure, Outcome};
-use crate::suite::{Example, SuiteEngine};
+use crate::suite::{Example, SuiteEngine, SuiteSession, Trial};
 use crate::vectors::{CallKind, CallOutcome, LoadExpect, Vector, VectorEngine, VectorRun};
 
 const STYLE: JsonStyle = JsonStyle::Conformance;
@@ -81,47 +81,59 @@ fn decode_tally(program: &Program, json: &Json) -> Result<Value, Failure> {
 }
 
 impl SuiteEngine for PfaCore {
-    fn run_example(&self, ex: &Example) -> Result<Vec<Outcome>, Failure> {
+    fn load<'a>(&'a self, ex: &'a Example) -> Result<Box<dyn SuiteSession + 'a>, Failure> {
         let options = self
             .suite_timeout_ms
             .map(|ms| vec![("timeout".to_string(), Json::from(ms))])
             .unwrap_or_default();
         let program = load(&ex.engine, options)?;
-        let fresh = || -> Result<Engine, Failure> {
-            let mut e = instance(&program, 1, 0)?;
-            call(|| e.begin())?;
-            Ok(e)
+        let engine = fresh_engine(&program)?;
+        Ok(Box::new(CoreSession {
+            program,
+            engine: Ok(engine),
+        }))
+    }
+}
+
+/// A new engine instance with its `begin` phase run.
+fn fresh_engine(program: &Program) -> Result<Engine, Failure> {
+    let mut e = instance(program, 1, 0)?;
+    call(|| e.begin())?;
+    Ok(e)
+}
+
+/// One loaded suite example.
+struct CoreSession {
+    program: Program,
+    /// The engine, or why there is none (it could not be rebuilt after a panic).
+    engine: Result<Engine, String>,
+}
+
+impl SuiteSession for CoreSession {
+    fn run(&mut self, trial: &Trial) -> Outcome {
+        let program = &self.program;
+        let e = match self.engine.as_mut() {
+            Ok(e) => e,
+            Err(why) => return Err(Failure::Skipped(why.clone())),
         };
-        let mut engine = Some(fresh()?);
-        let mut broken = String::new();
-        let mut outcomes = Vec::with_capacity(ex.trials.len());
-        for t in &ex.trials {
-            let Some(e) = engine.as_mut() else {
-                outcomes.push(Err(Failure::Skipped(broken.clone())));
-                continue;
-            };
-            let out = call(|| {
-                let input = program.input_from_json(&t.sample, STYLE)?;
-                e.action(input)
-            })
-            .and_then(|v| encode(&program, &v));
-            if matches!(out, Err(Failure::Panic(_))) {
-                // The engine's state may be inconsistent after a panic: start a new one.
-                match fresh() {
-                    Ok(e) => engine = Some(e),
-                    Err(f) => {
-                        broken = format!("no engine after an earlier panic ({})", f.describe());
-                        engine = None;
-                    }
-                }
-            }
-            outcomes.push(out);
+        let out = call(|| {
+            let input = program.input_from_json(&trial.sample, STYLE)?;
+            e.action(input)
+        })
+        .and_then(|v| encode(program, &v));
+        if matches!(out, Err(Failure::Panic(_))) {
+            // The engine's state may be inconsistent after a panic: start a new one.
+            self.engine = fresh_engine(program)
+                .map_err(|f| format!("no engine after an earlier panic ({})", f.describe()));
         }
-        if let Some(mut e) = engine {
+        out
+    }
+
+    fn finish(&mut self) {
+        if let Ok(e) = self.engine.as_mut() {
             // `end` is not part of any trial; its result is not judged.
             let _ = call(|| e.end());
         }
-        Ok(outcomes)
     }
 }
 

@@ -6,6 +6,9 @@
 
 use std::path::Path;
 
+use std::collections::HashMap;
+
+use serde_json::value::RawValue;
 use serde_json::Value as Json;
 
 use crate::compare::{sort_unordered, Comparator, Mode};
@@ -52,6 +55,10 @@ pub struct Trial {
 }
 
 /// One example: an engine and its trials.
+///
+/// Trials are kept as raw JSON text and parsed one at a time while running: a few
+/// examples hold tens of thousands of trials (over 20 MB of text), and their parsed
+/// trees would be many times larger.
 #[derive(Clone, Debug)]
 pub struct Example {
     /// Position in the file, from 0.
@@ -62,22 +69,40 @@ pub struct Example {
     pub function: String,
     /// The PFA document.
     pub engine: Json,
-    /// The trials, in file order.
-    pub trials: Vec<Trial>,
     /// Whether the recorded expectations are doubted (`"oracle-doubt": true`).
     pub oracle_doubt: bool,
     /// Types read from the document.
     pub shapes: DocShapes,
+    trials: Vec<Box<RawValue>>,
+    input_fields: Option<Vec<String>>,
 }
 
 impl Example {
-    /// Parses one element of the `"pfa-tests"` array.
+    /// Parses one element of the `"pfa-tests"` array (trials are only checked to be
+    /// JSON; [`Example::trial`] parses each).
     ///
     /// # Errors
     /// A description of what is malformed.
     pub fn parse(index: usize, line: usize, text: &str) -> Result<Example, String> {
-        let json: Json = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
-        Example::from_json(index, line, json)
+        let mut obj: HashMap<String, Box<RawValue>> =
+            serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
+        let field = |obj: &mut HashMap<String, Box<RawValue>>, k: &str| -> Result<Option<Json>, String> {
+            obj.remove(k)
+                .map(|r| serde_json::from_str(r.get()).map_err(|e| format!("\"{k}\": {e}")))
+                .transpose()
+        };
+        let function = match field(&mut obj, "function")? {
+            Some(Json::String(s)) => s,
+            _ => return Err("missing \"function\" name".into()),
+        };
+        let engine = field(&mut obj, "engine")?.unwrap_or(Json::Null);
+        let oracle_doubt = field(&mut obj, "oracle-doubt")?.and_then(|j| j.as_bool()).unwrap_or(false);
+        let trials: Vec<Box<RawValue>> = match obj.remove("trials") {
+            Some(r) => serde_json::from_str(r.get())
+                .map_err(|e| format!("{function}: \"trials\" is not an array: {e}"))?,
+            None => return Err(format!("{function}: missing \"trials\" array")),
+        };
+        Example::build(index, line, function, engine, oracle_doubt, trials)
     }
 
     /// Builds an example from its parsed JSON.
@@ -85,48 +110,52 @@ impl Example {
     /// # Errors
     /// A description of what is malformed.
     pub fn from_json(index: usize, line: usize, json: Json) -> Result<Example, String> {
-        let Json::Object(mut obj) = json else {
-            return Err("an example must be an object".into());
-        };
-        let function = match obj.remove("function") {
-            Some(Json::String(s)) => s,
-            _ => return Err("missing \"function\" name".into()),
-        };
-        let engine = obj
-            .remove("engine")
-            .filter(Json::is_object)
-            .ok_or_else(|| format!("{function}: missing \"engine\" object"))?;
-        let oracle_doubt = obj
-            .get("oracle-doubt")
-            .and_then(Json::as_bool)
-            .unwrap_or(false);
-        let raw_trials = match obj.remove("trials") {
-            Some(Json::Array(t)) => t,
-            _ => return Err(format!("{function}: missing \"trials\" array")),
-        };
+        Example::parse(index, line, &json.to_string())
+    }
+
+    fn build(
+        index: usize,
+        line: usize,
+        function: String,
+        engine: Json,
+        oracle_doubt: bool,
+        trials: Vec<Box<RawValue>>,
+    ) -> Result<Example, String> {
+        if !engine.is_object() {
+            return Err(format!("{function}: missing \"engine\" object"));
+        }
         let shapes = DocShapes::of(&engine);
-        let fields: Option<Vec<String>> = shapes
+        let input_fields = shapes
             .input_fields()
             .map(|f| f.into_iter().map(str::to_string).collect());
-        let trials = raw_trials
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| {
-                parse_trial(t, fields.as_deref()).map_err(|e| format!("{function}: trial {i}: {e}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
         Ok(Example {
             index,
             line,
             function,
             engine,
-            trials,
             oracle_doubt,
             shapes,
+            trials,
+            input_fields,
         })
     }
-}
 
+    /// Number of trials.
+    pub fn trial_count(&self) -> usize {
+        self.trials.len()
+    }
+
+    /// Parses trial `i`.
+    ///
+    /// # Errors
+    /// A description of what is malformed.
+    pub fn trial(&self, i: usize) -> Result<Trial, String> {
+        let raw = self.trials.get(i).ok_or_else(|| format!("no trial {i}"))?;
+        let json: Json = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        parse_trial(json, self.input_fields.as_deref())
+            .map_err(|e| format!("{}: trial {i}: {e}", self.function))
+    }
+}
 fn parse_trial(t: Json, fields: Option<&[String]>) -> Result<Trial, String> {
     let Json::Object(mut t) = t else {
         return Err("not an object".into());
@@ -164,23 +193,42 @@ fn parse_trial(t: Json, fields: Option<&[String]>) -> Result<Trial, String> {
     })
 }
 
-/// Runs the trials of an example on an engine.
+/// The engine under test, for the suite.
 ///
 /// Implemented by the real engine ([`crate::backend::PfaCore`]) and, in tests, by fakes:
-/// any `Fn(&Example) -> Result<Vec<Outcome>, Failure> + Sync` closure works.
+/// any `Fn(&Example, &Trial) -> Outcome + Sync` closure is an engine that always loads.
 pub trait SuiteEngine: Sync {
-    /// Loads `example.engine` and runs every trial in order, returning one outcome per
-    /// trial (the output encoded with the output type in the conformance convention), or
-    /// `Err` if the engine could not be loaded at all.
-    fn run_example(&self, example: &Example) -> Result<Vec<Outcome>, Failure>;
+    /// Loads `example.engine`, ready to run its trials, or fails to load.
+    fn load<'a>(&'a self, example: &'a Example) -> Result<Box<dyn SuiteSession + 'a>, Failure>;
+}
+
+/// A loaded example: runs its trials in order.
+pub trait SuiteSession {
+    /// Runs one trial: its output encoded with the output type in the conformance
+    /// convention, or the failure.
+    fn run(&mut self, trial: &Trial) -> Outcome;
+
+    /// Called after the last trial (e.g. to run the `end` phase); not judged.
+    fn finish(&mut self) {}
+}
+
+struct FnSession<'a, F> {
+    f: &'a F,
+    example: &'a Example,
+}
+
+impl<F: Fn(&Example, &Trial) -> Outcome> SuiteSession for FnSession<'_, F> {
+    fn run(&mut self, trial: &Trial) -> Outcome {
+        (self.f)(self.example, trial)
+    }
 }
 
 impl<F> SuiteEngine for F
 where
-    F: Fn(&Example) -> Result<Vec<Outcome>, Failure> + Sync,
+    F: Fn(&Example, &Trial) -> Outcome + Sync,
 {
-    fn run_example(&self, example: &Example) -> Result<Vec<Outcome>, Failure> {
-        self(example)
+    fn load<'a>(&'a self, example: &'a Example) -> Result<Box<dyn SuiteSession + 'a>, Failure> {
+        Ok(Box::new(FnSession { f: self, example }))
     }
 }
 
@@ -299,11 +347,9 @@ fn describe_expect(e: &Expect) -> String {
 
 /// Runs one example on an engine and counts its trials into `agg`.
 pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) {
-    let outcomes = match guarded(|| engine.run_example(ex)) {
-        Ok(r) => r,
-        Err(msg) => Err(Failure::Panic(msg)),
-    };
-    match outcomes {
+    let session = guarded(|| engine.load(ex)).unwrap_or_else(|msg| Err(Failure::Panic(msg)));
+    let mut session = match session {
+        Ok(s) => s,
         Err(f) => {
             agg.example(&ex.function, true);
             if matches!(f, Failure::Panic(_)) {
@@ -314,8 +360,17 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
                 other => format!("load failure: {}", other.key()),
             };
             let actual = f.describe();
-            for (i, t) in ex.trials.iter().enumerate() {
-                let sample = || sample(ex, i, t, &actual);
+            for i in 0..ex.trial_count() {
+                let sample = || match ex.trial(i) {
+                    Ok(t) => sample(ex, i, &t, &actual),
+                    Err(e) => Sample {
+                        order: (ex.index, i),
+                        name: ex.function.clone(),
+                        input: format!("(malformed trial: {e})"),
+                        expected: String::new(),
+                        actual: actual.clone(),
+                    },
+                };
                 agg.trial(
                     &ex.function,
                     ex.oracle_doubt,
@@ -324,34 +379,49 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
                     Some((key.clone(), (ex.index, i), &sample)),
                 );
             }
+            return;
         }
-        Ok(outs) => {
-            agg.example(&ex.function, false);
-            let missing = Err(Failure::Skipped(
-                "the engine returned no outcome for this trial".into(),
-            ));
-            for (i, t) in ex.trials.iter().enumerate() {
-                let out = outs.get(i).unwrap_or(&missing);
-                let v = check_trial(t, out, &ex.shapes);
-                if v.panicked {
-                    agg.panics += 1;
-                }
-                match v.reason {
-                    None => agg.trial(&ex.function, ex.oracle_doubt, v.official, v.strict, None),
-                    Some(key) => {
-                        let actual = describe_outcome(out);
-                        let sample = || sample(ex, i, t, &actual);
-                        agg.trial(
-                            &ex.function,
-                            ex.oracle_doubt,
-                            v.official,
-                            v.strict,
-                            Some((key, (ex.index, i), &sample)),
-                        );
-                    }
-                }
+    };
+    agg.example(&ex.function, false);
+    for i in 0..ex.trial_count() {
+        let t = match ex.trial(i) {
+            Ok(t) => t,
+            Err(e) => {
+                agg.error(format!("example {} (line {}): {e}", ex.index, ex.line));
+                continue;
+            }
+        };
+        let out = guarded(|| session.run(&t)).unwrap_or_else(|msg| Err(Failure::Panic(msg)));
+        let v = check_trial(&t, &out, &ex.shapes);
+        if v.panicked {
+            agg.panics += 1;
+        }
+        match v.reason {
+            None => agg.trial(&ex.function, ex.oracle_doubt, v.official, v.strict, None),
+            Some(key) => {
+                let actual = describe_outcome(&out);
+                let sample = || sample(ex, i, &t, &actual);
+                agg.trial(
+                    &ex.function,
+                    ex.oracle_doubt,
+                    v.official,
+                    v.strict,
+                    Some((key, (ex.index, i), &sample)),
+                );
             }
         }
+    }
+    if let Err(msg) = guarded(|| session.finish()) {
+        agg.panics += 1;
+        let actual = format!("panic: {msg}");
+        let s = || Sample {
+            order: (ex.index, usize::MAX),
+            name: ex.function.clone(),
+            input: "(end of example)".into(),
+            expected: "no panic".into(),
+            actual: actual.clone(),
+        };
+        agg.reason(format!("panic at end: {}", truncate(&msg, 120)), (ex.index, usize::MAX), &s);
     }
 }
 
@@ -454,16 +524,15 @@ mod tests {
             {"sample": {"x": 1}, "error": 7, "nondeterministic": "pseudorandom"},
             {"sample": {"x": 1}, "nondeterministic": "pseudorandom"}
         ]));
-        assert_eq!(ex.trials[0].sample, json!({"x": 1}));
-        assert_eq!(ex.trials[1].expect, Expect::Error(7));
-        assert_eq!(ex.trials[1].nondet, Some(Nondet::Pseudorandom));
-        assert_eq!(ex.trials[2].expect, Expect::Success);
-        assert!(Example::from_json(
-            0,
-            1,
-            json!({"function": "f", "engine": {}, "trials": [{"sample": 1}]})
-        )
-        .is_err());
+        assert_eq!(ex.trial_count(), 3);
+        assert_eq!(ex.trial(0).unwrap().sample, json!({"x": 1}));
+        assert_eq!(ex.trial(1).unwrap().expect, Expect::Error(7));
+        assert_eq!(ex.trial(1).unwrap().nondet, Some(Nondet::Pseudorandom));
+        assert_eq!(ex.trial(2).unwrap().expect, Expect::Success);
+        let bad = json!({"function": "f", "engine": {}, "trials": [{"sample": 1}]});
+        assert!(Example::from_json(0, 1, bad).unwrap().trial(0).is_err());
+        assert!(Example::from_json(0, 1, json!({"function": "f", "trials": []})).is_err());
+        assert!(Example::from_json(0, 1, json!({"function": "f", "engine": {}})).is_err());
         assert!(Example::parse(0, 1, "{").is_err());
     }
 
@@ -476,7 +545,7 @@ mod tests {
             {"sample": {"x": 1}, "result": [5.0], "nondeterministic": "unstable"}
         ]));
         let s = &ex.shapes;
-        let t = &ex.trials;
+        let t: Vec<Trial> = (0..ex.trial_count()).map(|i| ex.trial(i).unwrap()).collect();
         let f = (0.1f32) as f64;
         assert_eq!(check_trial(&t[0], &Ok(json!([f, 2.0])), s), Verdict::pass());
         let near = check_trial(&t[0], &Ok(json!([0.1, 2.05])), s);
