@@ -317,9 +317,16 @@ impl Checker<'_> {
                 Ok(texpr(Type::Null, loc, TKind::While(Box::new(c), Box::new(b))))
             }
             ExprKind::DoUntil { body, cond } => {
-                let b = self.block(body, loc)?;
-                let b = self.discard(b);
-                let c = self.condition(cond)?;
+                // The condition sees the symbols declared in the body (they share a scope).
+                self.ctx().push(false, false);
+                let r = (|| {
+                    let b = self.block_in_scope(body, loc)?;
+                    let b = self.discard(b);
+                    let c = self.condition(cond)?;
+                    Ok((b, c))
+                })();
+                self.ctx().pop();
+                let (b, c) = r?;
                 Ok(texpr(Type::Null, loc, TKind::DoUntil(Box::new(b), Box::new(c))))
             }
             ExprKind::For { init, cond, step, body } => {
@@ -561,8 +568,10 @@ impl Checker<'_> {
         }
         let mut out = Vec::new();
         for (name, v) in vals {
-            let ty = if v.diverges { Type::Null } else { v.ty.clone() };
-            let slot = self.declare_new(name, ty, loc)?;
+            if v.diverges {
+                return Err(self.semantic(loc, format!("cannot declare symbol \"{name}\" with the value of an expression that never returns (exception type)")));
+            }
+            let slot = self.declare_new(name, v.ty.clone(), loc)?;
             out.push((slot, v));
         }
         Ok(texpr(Type::Null, loc, TKind::Let(out)))
