@@ -705,6 +705,9 @@ fn form_pool() {
     let (path, _, msg) = action_err(json!({"pool": "p", "del": "k", "path": ["k"]}));
     assert_eq!(path, "action[0]");
     assert!(msg.contains("\"path\""), "{msg}");
+    let (path, _, msg) = action_err(json!({"pool": "p", "path": ["k"], "to": 1}));
+    assert_eq!(path, "action[0]");
+    assert!(msg.contains("requires \"init\""), "{msg}");
     let (_, _, msg) = action_err(json!({"pool": "p"}));
     assert!(msg.contains("\"path\""), "{msg}");
 }

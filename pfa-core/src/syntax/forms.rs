@@ -847,8 +847,13 @@ impl Reader {
             return Ok(ExprKind::PoolDel { name, key });
         }
         self.keys(obj, "\"pool\" form", &["pool", "path"], &["to", "init"])?;
-        if obj.contains_key("init") && !obj.contains_key("to") {
-            return Err(self.err_at("init", "\"init\" is only allowed with \"to\" (pool-to)"));
+        // §7.9.4: pool-to always says how to create a missing item.
+        match (obj.contains_key("to"), obj.contains_key("init")) {
+            (false, true) => {
+                return Err(self.err_at("init", "\"init\" is only allowed with \"to\" (pool-to)"))
+            }
+            (true, false) => return Err(self.err("\"pool\" with \"to\" requires \"init\"")),
+            _ => {}
         }
         let path = self.path_steps(obj, false)?;
         let to = self.to(obj)?;
