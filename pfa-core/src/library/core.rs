@@ -7,16 +7,13 @@
 //! two doubles). `&&` and `||` are compiled as control flow to short-circuit; their
 //! natives here serve calls on two evaluated arguments (e.g. constant folding).
 
-pub(crate) mod args;
-#[cfg(test)]
-pub(crate) mod testing;
 #[cfg(test)]
 mod tests;
 
 use std::cmp::Ordering;
 
-use self::args::{any, boolean, by_integer, by_numeric, fail, int, long};
-use self::args::{maybe_boolean, ErrCode, Ret};
+use super::args::{self, any, boolean, by_integer, by_numeric, fail, int, long};
+use super::args::{maybe_boolean, ErrCode, Ret};
 use super::{Host, NativeFn, Registry, Spec};
 use crate::types::Type;
 use crate::value::{cmp, Value};

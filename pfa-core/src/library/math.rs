@@ -8,7 +8,7 @@
 #[cfg(test)]
 mod tests;
 
-use super::core::args::{self, by_numeric, fail, ErrCode, Ret};
+use super::args::{self, by_numeric, fail, ErrCode, Ret};
 use super::{Host, Registry};
 use crate::types::Type;
 use crate::value::Value;

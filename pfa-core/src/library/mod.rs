@@ -8,9 +8,12 @@
 //! time. The VM calls natives through the [`Host`] trait, which gives access to argument
 //! types, function arguments (callbacks), and the engine's random generator.
 
+pub(crate) mod args;
 pub mod core;
 pub mod math;
 pub mod names;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -143,7 +146,10 @@ impl Registry {
 }
 
 fn not_specialized(_: &mut dyn Host, _: &[Value]) -> Result<Value, PfaError> {
-    Err(PfaError::runtime(0, "library function has no implementation"))
+    Err(PfaError::runtime(
+        0,
+        "library function has no implementation",
+    ))
 }
 
 /// Builder for one [`LibFn`]; finish with [`Def::native`] or [`Def::specialize`].

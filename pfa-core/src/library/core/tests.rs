@@ -1,7 +1,7 @@
 //! Table tests of the core operators, calling the natives directly.
 
-use super::testing::{err, ok, run_typed};
 use super::*;
+use crate::library::testing::{err, ok, run_typed};
 use crate::types::{Field, NamedKind, NamedType, TypeTable};
 use crate::value::Value::{Boolean as B, Double as D, Float as F, Int as I, Long as L, Null};
 
@@ -360,15 +360,15 @@ fn bitwise() {
 
 #[test]
 fn wrong_representation_is_an_error_not_a_panic() {
-    let r = super::testing::run(add::int, &[D(1.0), I(1)]);
+    let r = crate::library::testing::run(add::int, &[D(1.0), I(1)]);
     assert!(matches!(r, Err(ref e) if e.code() == Some(0)), "{r:?}");
-    let r = super::testing::run(logic::not, &[]);
+    let r = crate::library::testing::run(logic::not, &[]);
     assert!(r.is_err());
 }
 
 #[test]
 fn calls_resolve_promote_and_specialize() {
-    use super::testing::call_ok;
+    use crate::library::testing::call_ok;
     call_ok("+", &[I(2), I(3)], Type::Int, I(5));
     call_ok("+", &[I(2), L(3)], Type::Long, L(5));
     call_ok("+", &[I(2), F(0.5)], Type::Float, F(2.5));
@@ -413,7 +413,7 @@ fn calls_resolve_promote_and_specialize() {
 
 #[test]
 fn calls_outside_the_signatures_do_not_resolve() {
-    use super::testing::resolve;
+    use crate::library::testing::resolve;
     assert!(resolve("//", &[Type::Double, Type::Double]).is_err());
     assert!(resolve("&", &[Type::Float, Type::Float]).is_err());
     assert!(resolve("+", &[Type::String, Type::String]).is_err());
@@ -438,7 +438,7 @@ fn every_signature_specializes() {
         Type::Union(vec![Type::Boolean, Type::Null]),
     ];
     let types = TypeTable::new();
-    let registry = super::testing::registry();
+    let registry = crate::library::testing::registry();
     let mut names: Vec<&str> = registry.names().collect();
     names.sort_unstable();
     for name in names {

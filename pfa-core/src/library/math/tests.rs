@@ -1,7 +1,7 @@
 //! Table tests of `m.*`, calling the natives directly.
 
 use super::*;
-use crate::library::core::testing::{err, near, ok};
+use crate::library::testing::{err, near, ok};
 use crate::value::Value::{Double as D, Float as F, Int as I, Long as L};
 
 const INF: f64 = f64::INFINITY;

@@ -4,7 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::error::PfaError;
-use crate::library::core::args::ErrCode;
+use crate::library::args::ErrCode;
 use crate::library::{Host, Imp, NativeFn, RandomSource, Registry, Spec};
 use crate::types::pattern::SigMatch;
 use crate::types::{Type, TypeTable};
