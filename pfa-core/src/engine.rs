@@ -55,7 +55,10 @@ impl Program {
     /// Loads a document from a file (`.json`, `.pfa`, `.yaml`, `.yml`; gzip is detected).
     /// External cell/pool sources are allowed below the file's folder unless
     /// `opts.source_root` says otherwise.
-    pub fn from_file(path: impl AsRef<std::path::Path>, opts: &LoadOptions) -> Result<Program, PfaError> {
+    pub fn from_file(
+        path: impl AsRef<std::path::Path>,
+        opts: &LoadOptions,
+    ) -> Result<Program, PfaError> {
         let path = path.as_ref();
         let text = crate::syntax::read_file(path)?;
         let mut opts = opts.clone();
@@ -68,7 +71,12 @@ impl Program {
     /// Loads a document from an already parsed JSON tree.
     pub fn from_json(json: &Json, opts: &LoadOptions) -> Result<Program, PfaError> {
         let doc = crate::syntax::read_document(json)?;
-        let compiled = crate::compile::build_with(doc, opts, crate::library::Registry::shared(), json.clone())?;
+        let compiled = crate::compile::build_with(
+            doc,
+            opts,
+            crate::library::Registry::shared(),
+            json.clone(),
+        )?;
         Ok(Program {
             inner: Arc::new(compiled),
         })
@@ -116,9 +124,16 @@ impl Program {
     }
 
     /// Reads an input datum from Avro-JSON (unions tagged as `{"type": value}`).
-    pub fn input_from_json(&self, json: &Json, style: crate::value::json::JsonStyle) -> Result<Value, PfaError> {
+    pub fn input_from_json(
+        &self,
+        json: &Json,
+        style: crate::value::json::JsonStyle,
+    ) -> Result<Value, PfaError> {
         crate::value::json::from_json(json, &self.inner.input_type, &self.inner.types, style)
-            .map_err(|e| PfaError::Data { message: e.message, at: Some(e.path) })
+            .map_err(|e| PfaError::Data {
+                message: e.message,
+                at: Some(e.path),
+            })
     }
 
     /// Writes an output datum as Avro-JSON.

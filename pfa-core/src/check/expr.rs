@@ -42,7 +42,10 @@ impl Checker<'_> {
     /// Converts `e` to type `to`, or explains why it does not fit.
     pub fn coerce(&self, e: TExpr, to: &Type, loc: LocId, what: &str) -> R<TExpr> {
         if e.diverges {
-            return Ok(TExpr { ty: to.clone(), ..e });
+            return Ok(TExpr {
+                ty: to.clone(),
+                ..e
+            });
         }
         if &e.ty == to {
             return Ok(e);
@@ -50,11 +53,18 @@ impl Checker<'_> {
         if !accepts(to, &e.ty, &self.types) {
             return Err(self.semantic(
                 loc,
-                format!("{what}: expected {}, found {}", self.show(to), self.show(&e.ty)),
+                format!(
+                    "{what}: expected {}, found {}",
+                    self.show(to),
+                    self.show(&e.ty)
+                ),
             ));
         }
         match converter(&e.ty, to, &self.types) {
-            None => Ok(TExpr { ty: to.clone(), ..e }),
+            None => Ok(TExpr {
+                ty: to.clone(),
+                ..e
+            }),
             Some(c) => {
                 let kind = match e.kind {
                     // Literals are converted once, here.
@@ -155,7 +165,10 @@ impl Checker<'_> {
             return Err(self.semantic(loc, format!("invalid symbol name \"{name}\"")));
         }
         if self.visible(name) {
-            return Err(self.semantic(loc, format!("symbol \"{name}\" is already defined (shadowing is not allowed)")));
+            return Err(self.semantic(
+                loc,
+                format!("symbol \"{name}\" is already defined (shadowing is not allowed)"),
+            ));
         }
         Ok(self.ctx().declare(name, ty, false))
     }
@@ -179,11 +192,21 @@ impl Checker<'_> {
             ExprKind::Literal { ty, value } => {
                 let t = self.ty(ty)?;
                 let v = from_json(value, &t, &self.types, JsonStyle::Avro).map_err(|er| {
-                    self.semantic(loc, format!("literal value does not match its type: {} at {}", er.message, er.path))
+                    self.semantic(
+                        loc,
+                        format!(
+                            "literal value does not match its type: {} at {}",
+                            er.message, er.path
+                        ),
+                    )
                 })?;
                 c(v, t)
             }
-            ExprKind::New { items, is_object, ty } => self.new_form(items, *is_object, ty, loc),
+            ExprKind::New {
+                items,
+                is_object,
+                ty,
+            } => self.new_form(items, *is_object, ty, loc),
             ExprKind::Do(es) => self.block(es, loc),
             ExprKind::Let(bs) => self.let_form(bs, loc),
             ExprKind::Set(bs) => self.set_form(bs, loc),
@@ -199,7 +222,11 @@ impl Checker<'_> {
                     None => Ok(texpr(ty, loc, TKind::Attr(Box::new(base), steps))),
                     Some(to) => {
                         let to = self.to_form(to, &ty, loc, false)?;
-                        Ok(texpr(base.ty.clone(), loc, TKind::AttrTo(Box::new(base), steps, to)))
+                        Ok(texpr(
+                            base.ty.clone(),
+                            loc,
+                            TKind::AttrTo(Box::new(base), steps, to),
+                        ))
                     }
                 }
             }
@@ -219,7 +246,12 @@ impl Checker<'_> {
                     }
                 }
             }
-            ExprKind::Pool { name, path, to, init } => {
+            ExprKind::Pool {
+                name,
+                path,
+                to,
+                init,
+            } => {
                 let (idx, pty) = self
                     .pools
                     .get(name)
@@ -238,10 +270,16 @@ impl Checker<'_> {
                         let to = self.to_form(to, &ty, loc, true)?;
                         let init = self.sealed(init)?;
                         let init = self.coerce(init, &pty, loc, "pool-to init")?;
-                        Ok(texpr(pty, loc, TKind::PoolTo(idx, Box::new(key), steps, to, Box::new(init))))
+                        Ok(texpr(
+                            pty,
+                            loc,
+                            TKind::PoolTo(idx, Box::new(key), steps, to, Box::new(init)),
+                        ))
                     }
                     (Some(_), None) => Err(self.semantic(loc, "pool-to requires \"init\"")),
-                    (None, Some(_)) => Err(self.semantic(loc, "\"init\" is only allowed with \"to\"")),
+                    (None, Some(_)) => {
+                        Err(self.semantic(loc, "\"init\" is only allowed with \"to\""))
+                    }
                 }
             }
             ExprKind::PoolDel { name, key } => {
@@ -261,7 +299,11 @@ impl Checker<'_> {
                 match els {
                     None => {
                         let t = self.discard(t);
-                        Ok(texpr(Type::Null, loc, TKind::If(Box::new(c), Box::new(t), None)))
+                        Ok(texpr(
+                            Type::Null,
+                            loc,
+                            TKind::If(Box::new(c), Box::new(t), None),
+                        ))
                     }
                     Some(els) => {
                         let f = self.block(els, loc)?;
@@ -314,7 +356,11 @@ impl Checker<'_> {
                 let c = self.condition(cond)?;
                 let b = self.block(body, loc)?;
                 let b = self.discard(b);
-                Ok(texpr(Type::Null, loc, TKind::While(Box::new(c), Box::new(b))))
+                Ok(texpr(
+                    Type::Null,
+                    loc,
+                    TKind::While(Box::new(c), Box::new(b)),
+                ))
             }
             ExprKind::DoUntil { body, cond } => {
                 // The condition sees the symbols declared in the body (they share a scope).
@@ -327,9 +373,18 @@ impl Checker<'_> {
                 })();
                 self.ctx().pop();
                 let (b, c) = r?;
-                Ok(texpr(Type::Null, loc, TKind::DoUntil(Box::new(b), Box::new(c))))
+                Ok(texpr(
+                    Type::Null,
+                    loc,
+                    TKind::DoUntil(Box::new(b), Box::new(c)),
+                ))
             }
-            ExprKind::For { init, cond, step, body } => {
+            ExprKind::For {
+                init,
+                cond,
+                step,
+                body,
+            } => {
                 if init.is_empty() {
                     return Err(self.semantic(loc, "for must declare at least one symbol"));
                 }
@@ -338,12 +393,20 @@ impl Checker<'_> {
                 self.ctx().pop();
                 r
             }
-            ExprKind::Foreach { var, array, body, seq } => {
+            ExprKind::Foreach {
+                var,
+                array,
+                body,
+                seq,
+            } => {
                 let a = self.sealed(array)?;
                 let item = match &a.ty {
                     Type::Array(t) => (**t).clone(),
                     t => {
-                        return Err(self.semantic(loc, format!("foreach needs an array, found {}", self.show(t))))
+                        return Err(self.semantic(
+                            loc,
+                            format!("foreach needs an array, found {}", self.show(t)),
+                        ))
                     }
                 };
                 // Without seq the loop may run in any order, so outer symbols are read-only.
@@ -355,13 +418,27 @@ impl Checker<'_> {
                 })();
                 self.ctx().pop();
                 let (slot, b) = r?;
-                Ok(texpr(Type::Null, loc, TKind::Foreach(slot, Box::new(a), Box::new(b))))
+                Ok(texpr(
+                    Type::Null,
+                    loc,
+                    TKind::Foreach(slot, Box::new(a), Box::new(b)),
+                ))
             }
-            ExprKind::Forkey { key, val, map, body } => {
+            ExprKind::Forkey {
+                key,
+                val,
+                map,
+                body,
+            } => {
                 let m = self.sealed(map)?;
                 let vt = match &m.ty {
                     Type::Map(t) => (**t).clone(),
-                    t => return Err(self.semantic(loc, format!("forkey/forval needs a map, found {}", self.show(t)))),
+                    t => {
+                        return Err(self.semantic(
+                            loc,
+                            format!("forkey/forval needs a map, found {}", self.show(t)),
+                        ))
+                    }
                 };
                 if key == val {
                     return Err(self.semantic(loc, "forkey and forval must be different symbols"));
@@ -375,22 +452,40 @@ impl Checker<'_> {
                 })();
                 self.ctx().pop();
                 let (ks, vs, b) = r?;
-                Ok(texpr(Type::Null, loc, TKind::Forkey(ks, vs, Box::new(m), Box::new(b))))
+                Ok(texpr(
+                    Type::Null,
+                    loc,
+                    TKind::Forkey(ks, vs, Box::new(m), Box::new(b)),
+                ))
             }
-            ExprKind::Cast { expr, cases, partial } => self.cast_form(expr, cases, *partial, loc),
+            ExprKind::Cast {
+                expr,
+                cases,
+                partial,
+            } => self.cast_form(expr, cases, *partial, loc),
             ExprKind::Upcast { expr, ty } => {
                 let x = self.sealed(expr)?;
                 let t = self.ty(ty)?;
                 self.coerce(x, &t, loc, "upcast")
             }
-            ExprKind::IfNotNull { bindings, then, els } => self.ifnotnull(bindings, then, els.as_deref(), loc),
-            ExprKind::Unpack { bytes, format, then, els } => {
+            ExprKind::IfNotNull {
+                bindings,
+                then,
+                els,
+            } => self.ifnotnull(bindings, then, els.as_deref(), loc),
+            ExprKind::Unpack {
+                bytes,
+                format,
+                then,
+                els,
+            } => {
                 let b = self.sealed(bytes)?;
                 let b = self.coerce(b, &Type::Bytes, loc, "unpack")?;
                 let mut fmts = Vec::new();
                 for (name, f) in format {
-                    let pf = parse_format(&f.format, false)
-                        .ok_or_else(|| self.semantic(f.loc, format!("bad unpack format \"{}\"", f.format)))?;
+                    let pf = parse_format(&f.format, false).ok_or_else(|| {
+                        self.semantic(f.loc, format!("bad unpack format \"{}\"", f.format))
+                    })?;
                     fmts.push((name, pf));
                 }
                 self.ctx().push(false, false);
@@ -408,7 +503,11 @@ impl Checker<'_> {
                 match els {
                     None => {
                         let t = self.discard(t);
-                        Ok(texpr(Type::Null, loc, TKind::Unpack(Box::new(b), slots, Box::new(t), None)))
+                        Ok(texpr(
+                            Type::Null,
+                            loc,
+                            TKind::Unpack(Box::new(b), slots, Box::new(t), None),
+                        ))
                     }
                     Some(els) => {
                         let f = self.block(els, loc)?;
@@ -427,8 +526,9 @@ impl Checker<'_> {
             ExprKind::Pack(items) => {
                 let mut out = Vec::new();
                 for (f, x) in items {
-                    let pf = parse_format(&f.format, true)
-                        .ok_or_else(|| self.semantic(f.loc, format!("bad pack format \"{}\"", f.format)))?;
+                    let pf = parse_format(&f.format, true).ok_or_else(|| {
+                        self.semantic(f.loc, format!("bad pack format \"{}\"", f.format))
+                    })?;
                     let v = self.sealed(x)?;
                     let v = self.coerce(v, &pack_input_type(pf), f.loc, "pack")?;
                     out.push((pf, v));
@@ -439,7 +539,9 @@ impl Checker<'_> {
             ExprKind::Error { message, code } => {
                 if let Some(c) = code {
                     if *c >= 0 {
-                        return Err(self.semantic(loc, "error codes of the error form must be negative"));
+                        return Err(
+                            self.semantic(loc, "error codes of the error form must be negative")
+                        );
                     }
                 }
                 Ok(TExpr {
@@ -454,10 +556,19 @@ impl Checker<'_> {
                 let ty = if b.diverges || b.ty == Type::Null {
                     Type::Null
                 } else {
-                    narrowest_supertype(&[b.ty.clone(), Type::Null], &self.types).unwrap_or(Type::Null)
+                    narrowest_supertype(&[b.ty.clone(), Type::Null], &self.types)
+                        .unwrap_or(Type::Null)
                 };
-                let conv = if b.diverges { None } else { converter(&b.ty, &ty, &self.types) };
-                Ok(texpr(ty, loc, TKind::Try(Box::new(b), filter.clone(), conv)))
+                let conv = if b.diverges {
+                    None
+                } else {
+                    converter(&b.ty, &ty, &self.types)
+                };
+                Ok(texpr(
+                    ty,
+                    loc,
+                    TKind::Try(Box::new(b), filter.clone(), conv),
+                ))
             }
             ExprKind::Log { exprs, namespace } => {
                 let mut out = Vec::new();
@@ -486,7 +597,10 @@ impl Checker<'_> {
     fn condition(&mut self, e: &Expr) -> R<TExpr> {
         let c = self.sealed(e)?;
         if !c.diverges && c.ty != Type::Boolean {
-            return Err(self.semantic(e.loc, format!("condition must be boolean, found {}", self.show(&c.ty))));
+            return Err(self.semantic(
+                e.loc,
+                format!("condition must be boolean, found {}", self.show(&c.ty)),
+            ));
         }
         Ok(c)
     }
@@ -494,7 +608,11 @@ impl Checker<'_> {
     /// The narrowest supertype of branch results (ignoring branches that never return),
     /// with every branch converted to it.
     fn unify(&self, branches: Vec<TExpr>, loc: LocId) -> R<(Type, Vec<TExpr>, bool)> {
-        let live: Vec<Type> = branches.iter().filter(|b| !b.diverges).map(|b| b.ty.clone()).collect();
+        let live: Vec<Type> = branches
+            .iter()
+            .filter(|b| !b.diverges)
+            .map(|b| b.ty.clone())
+            .collect();
         if live.is_empty() {
             return Ok((Type::Null, branches, true));
         }
@@ -507,7 +625,13 @@ impl Checker<'_> {
         Ok((ty, out, false))
     }
 
-    fn new_form(&mut self, items: &[(Option<String>, Expr)], is_object: bool, ty: &crate::syntax::ast::TypeSpec, loc: LocId) -> R<TExpr> {
+    fn new_form(
+        &mut self,
+        items: &[(Option<String>, Expr)],
+        is_object: bool,
+        ty: &crate::syntax::ast::TypeSpec,
+        loc: LocId,
+    ) -> R<TExpr> {
         let t = self.ty(ty)?;
         match (&t, is_object) {
             (Type::Array(it), false) => {
@@ -541,7 +665,12 @@ impl Checker<'_> {
                         .iter()
                         .find(|(k, _)| k.as_deref() == Some(f.name.as_str()))
                         .map(|(_, x)| x)
-                        .ok_or_else(|| self.semantic(loc, format!("new record is missing field \"{}\"", f.name)))?;
+                        .ok_or_else(|| {
+                            self.semantic(
+                                loc,
+                                format!("new record is missing field \"{}\"", f.name),
+                            )
+                        })?;
                     let v = self.sealed(x)?;
                     out.push(self.coerce(v, &f.ty, x.loc, &format!("field \"{}\"", f.name))?);
                 }
@@ -549,7 +678,11 @@ impl Checker<'_> {
             }
             _ => Err(self.semantic(
                 loc,
-                format!("new: {} cannot be built from a JSON {}", self.show(&t), if is_object { "object" } else { "array" }),
+                format!(
+                    "new: {} cannot be built from a JSON {}",
+                    self.show(&t),
+                    if is_object { "object" } else { "array" }
+                ),
             )),
         }
     }
@@ -559,7 +692,10 @@ impl Checker<'_> {
             return Err(self.semantic(loc, "let must declare at least one symbol"));
         }
         if self.ctx().sealed_within() {
-            return Err(self.semantic(loc, "symbols cannot be declared here (wrap in a \"do\" block)"));
+            return Err(self.semantic(
+                loc,
+                "symbols cannot be declared here (wrap in a \"do\" block)",
+            ));
         }
         let mut vals = Vec::new();
         for (name, x) in bs {
@@ -597,7 +733,10 @@ impl Checker<'_> {
                 return Err(self.semantic(loc, format!("symbol \"{name}\" is read-only")));
             }
             if !self.ctx().assignable_from(scope) {
-                return Err(self.semantic(loc, format!("symbol \"{name}\" cannot be modified in this sealed scope")));
+                return Err(self.semantic(
+                    loc,
+                    format!("symbol \"{name}\" cannot be modified in this sealed scope"),
+                ));
             }
             let v = self.sealed(x)?;
             let v = self.coerce(v, &var.ty, x.loc, &format!("set {name}"))?;
@@ -606,7 +745,14 @@ impl Checker<'_> {
         Ok(texpr(Type::Null, loc, TKind::Set(out)))
     }
 
-    fn for_form(&mut self, init: &[(String, Expr)], cond: &Expr, step: &[(String, Expr)], body: &[Expr], loc: LocId) -> R<TExpr> {
+    fn for_form(
+        &mut self,
+        init: &[(String, Expr)],
+        cond: &Expr,
+        step: &[(String, Expr)],
+        body: &[Expr],
+        loc: LocId,
+    ) -> R<TExpr> {
         let mut vals = Vec::new();
         for (name, x) in init {
             vals.push((name, self.sealed(x)?));
@@ -622,20 +768,37 @@ impl Checker<'_> {
         for (name, x) in step {
             let (scope, var) = match self.ctx().find(name) {
                 Some((i, v)) => (i, v.clone()),
-                None => return Err(self.semantic(loc, format!("unknown symbol \"{name}\" in for step"))),
+                None => {
+                    return Err(self.semantic(loc, format!("unknown symbol \"{name}\" in for step")))
+                }
             };
             if var.readonly || !self.ctx().assignable_from(scope) {
-                return Err(self.semantic(loc, format!("symbol \"{name}\" cannot be modified here")));
+                return Err(
+                    self.semantic(loc, format!("symbol \"{name}\" cannot be modified here"))
+                );
             }
             let v = self.sealed(x)?;
-            steps.push((var.slot, self.coerce(v, &var.ty, x.loc, &format!("step {name}"))?));
+            steps.push((
+                var.slot,
+                self.coerce(v, &var.ty, x.loc, &format!("step {name}"))?,
+            ));
         }
         let b = self.block(body, loc)?;
         let b = self.discard(b);
-        Ok(texpr(Type::Null, loc, TKind::For(inits, Box::new(c), steps, Box::new(b))))
+        Ok(texpr(
+            Type::Null,
+            loc,
+            TKind::For(inits, Box::new(c), steps, Box::new(b)),
+        ))
     }
 
-    fn cast_form(&mut self, expr: &Expr, cases: &[CastCase], partial: bool, loc: LocId) -> R<TExpr> {
+    fn cast_form(
+        &mut self,
+        expr: &Expr,
+        cases: &[CastCase],
+        partial: bool,
+        loc: LocId,
+    ) -> R<TExpr> {
         let x = self.sealed(expr)?;
         let branches: Vec<Type> = match &x.ty {
             Type::Union(ts) => ts.clone(),
@@ -648,7 +811,11 @@ impl Checker<'_> {
             if !accepts(&x.ty, &t, &self.types) {
                 return Err(self.semantic(
                     case.loc,
-                    format!("cast case {} can never match a value of type {}", self.show(&t), self.show(&x.ty)),
+                    format!(
+                        "cast case {} can never match a value of type {}",
+                        self.show(&t),
+                        self.show(&x.ty)
+                    ),
                 ));
             }
             let members: Vec<Type> = match &t {
@@ -685,10 +852,16 @@ impl Checker<'_> {
         if let Some(i) = covered.iter().position(|c| !c) {
             return Err(self.semantic(
                 loc,
-                format!("cast is not exhaustive: no case for {} (use \"partial\": true)", self.show(&branches[i])),
+                format!(
+                    "cast is not exhaustive: no case for {} (use \"partial\": true)",
+                    self.show(&branches[i])
+                ),
             ));
         }
-        let bodies: Vec<TExpr> = arms.iter_mut().map(|a| std::mem::replace(&mut a.body, null_expr(loc))).collect();
+        let bodies: Vec<TExpr> = arms
+            .iter_mut()
+            .map(|a| std::mem::replace(&mut a.body, null_expr(loc)))
+            .collect();
         let (ty, bodies, div) = self.unify(bodies, loc)?;
         for (a, b) in arms.iter_mut().zip(bodies) {
             a.body = b;
@@ -701,7 +874,13 @@ impl Checker<'_> {
         })
     }
 
-    fn ifnotnull(&mut self, bindings: &[(String, Expr)], then: &[Expr], els: Option<&[Expr]>, loc: LocId) -> R<TExpr> {
+    fn ifnotnull(
+        &mut self,
+        bindings: &[(String, Expr)],
+        then: &[Expr],
+        els: Option<&[Expr]>,
+        loc: LocId,
+    ) -> R<TExpr> {
         if bindings.is_empty() {
             return Err(self.semantic(loc, "ifnotnull needs at least one symbol"));
         }
@@ -710,7 +889,8 @@ impl Checker<'_> {
             let v = self.sealed(x)?;
             let inner = match &v.ty {
                 Type::Union(ts) if ts.contains(&Type::Null) => {
-                    let rest: Vec<Type> = ts.iter().filter(|t| **t != Type::Null).cloned().collect();
+                    let rest: Vec<Type> =
+                        ts.iter().filter(|t| **t != Type::Null).cloned().collect();
                     if rest.len() == 1 {
                         rest.into_iter().next().expect("one")
                     } else {
@@ -718,7 +898,10 @@ impl Checker<'_> {
                     }
                 }
                 t => {
-                    return Err(self.semantic(x.loc, format!("ifnotnull needs a union with null, found {}", self.show(t))))
+                    return Err(self.semantic(
+                        x.loc,
+                        format!("ifnotnull needs a union with null, found {}", self.show(t)),
+                    ))
                 }
             };
             vals.push((name, v, inner));
@@ -738,7 +921,11 @@ impl Checker<'_> {
         match els {
             None => {
                 let t = self.discard(t);
-                Ok(texpr(Type::Null, loc, TKind::IfNotNull(out, Box::new(t), None)))
+                Ok(texpr(
+                    Type::Null,
+                    loc,
+                    TKind::IfNotNull(out, Box::new(t), None),
+                ))
             }
             Some(els) => {
                 let f = self.block(els, loc)?;
@@ -767,7 +954,10 @@ impl Checker<'_> {
                     let i = if i.ty == Type::Int || i.diverges {
                         i
                     } else {
-                        return Err(self.semantic(p.loc, format!("array index must be an int, found {}", self.show(&i.ty))));
+                        return Err(self.semantic(
+                            p.loc,
+                            format!("array index must be an int, found {}", self.show(&i.ty)),
+                        ));
                     };
                     steps.push(TStep::Index(i));
                     ty = *items;
@@ -775,7 +965,10 @@ impl Checker<'_> {
                 Type::Map(values) => {
                     let k = self.sealed(p)?;
                     if k.ty != Type::String && !k.diverges {
-                        return Err(self.semantic(p.loc, format!("map key must be a string, found {}", self.show(&k.ty))));
+                        return Err(self.semantic(
+                            p.loc,
+                            format!("map key must be a string, found {}", self.show(&k.ty)),
+                        ));
                     }
                     steps.push(TStep::Key(k));
                     ty = *values;
@@ -783,20 +976,33 @@ impl Checker<'_> {
                 Type::Record(id) => {
                     let name = match &p.kind {
                         ExprKind::Str(s) => s.clone(),
-                        _ => return Err(self.semantic(p.loc, "record field in a path must be a literal string")),
+                        _ => {
+                            return Err(self.semantic(
+                                p.loc,
+                                "record field in a path must be a literal string",
+                            ))
+                        }
                     };
                     let fields = self.types.fields(id);
-                    let i = fields
-                        .iter()
-                        .position(|f| f.name == name)
-                        .ok_or_else(|| self.semantic(p.loc, format!("record {} has no field \"{name}\"", self.types.get(id).full_name())))?;
+                    let i = fields.iter().position(|f| f.name == name).ok_or_else(|| {
+                        self.semantic(
+                            p.loc,
+                            format!(
+                                "record {} has no field \"{name}\"",
+                                self.types.get(id).full_name()
+                            ),
+                        )
+                    })?;
                     ty = fields[i].ty.clone();
                     steps.push(TStep::Field(i));
                 }
                 t => {
                     return Err(self.semantic(
                         loc,
-                        format!("path goes into {}, which is not an array, map or record", self.show(&t)),
+                        format!(
+                            "path goes into {}, which is not an array, map or record",
+                            self.show(&t)
+                        ),
                     ))
                 }
             }
@@ -808,7 +1014,12 @@ impl Checker<'_> {
         match to {
             To::Value(x) => {
                 let v = self.sealed(x)?;
-                Ok(TTo::Value(Box::new(self.coerce(v, ty, x.loc, "replacement value")?)))
+                Ok(TTo::Value(Box::new(self.coerce(
+                    v,
+                    ty,
+                    x.loc,
+                    "replacement value",
+                )?)))
             }
             To::Fcn(f) => {
                 let want = FcnType {
@@ -822,7 +1033,11 @@ impl Checker<'_> {
                 {
                     return Err(self.semantic(
                         loc,
-                        format!("update function must map {} to {}", self.show(ty), self.show(ty)),
+                        format!(
+                            "update function must map {} to {}",
+                            self.show(ty),
+                            self.show(ty)
+                        ),
                     ));
                 }
                 let clo = self.finish_closure(clo, &fty, &want);
@@ -856,7 +1071,10 @@ impl Checker<'_> {
                 let mut ctx = FnCtx::new(idx, true);
                 for (n, t) in &sig.params {
                     if self.visible(n) {
-                        return Err(self.semantic(def.loc, format!("parameter \"{n}\" shadows an enclosing symbol")));
+                        return Err(self.semantic(
+                            def.loc,
+                            format!("parameter \"{n}\" shadows an enclosing symbol"),
+                        ));
                     }
                     ctx.declare_param(n, t.clone());
                 }
@@ -896,64 +1114,79 @@ impl Checker<'_> {
         idx
     }
 
-    fn fcn_ref(&mut self, name: &str, fill: &[(String, Expr)], loc: LocId) -> R<(Closure, FcnType)> {
+    fn fcn_ref(
+        &mut self,
+        name: &str,
+        fill: &[(String, Expr)],
+        loc: LocId,
+    ) -> R<(Closure, FcnType)> {
         // The referenced function's parameters and return type, and how to call it.
-        let (params, ret, target): (Vec<(String, Type)>, Type, Result<usize, (crate::library::NativeFn, Arc<Site>)>) =
-            if let Some(short) = name.strip_prefix("u.") {
-                let (idx, sig) = self
-                    .user_fns
-                    .get(short)
-                    .cloned()
-                    .ok_or_else(|| self.semantic(loc, format!("unknown function \"{name}\"")))?;
-                (sig.params, sig.ret, Ok(idx))
-            } else {
-                let lf = self
-                    .reg
-                    .get(name)
-                    .cloned()
-                    .ok_or_else(|| self.unknown_fn(name, loc))?;
-                if lf.sigs.len() != 1 {
-                    return Err(self.semantic(loc, format!("\"{name}\" has several signatures and cannot be referenced with fcn; wrap it in an inline function")));
-                }
-                let sig = &lf.sigs[0];
-                let mut ps = Vec::new();
-                for (pn, pat) in &sig.params {
-                    let filled = fill.iter().any(|(n, _)| n == pn);
-                    match concrete(pat) {
+        let (params, ret, target): (
+            Vec<(String, Type)>,
+            Type,
+            Result<usize, (crate::library::NativeFn, Arc<Site>)>,
+        ) = if let Some(short) = name.strip_prefix("u.") {
+            let (idx, sig) = self
+                .user_fns
+                .get(short)
+                .cloned()
+                .ok_or_else(|| self.semantic(loc, format!("unknown function \"{name}\"")))?;
+            (sig.params, sig.ret, Ok(idx))
+        } else {
+            let lf = self
+                .reg
+                .get(name)
+                .cloned()
+                .ok_or_else(|| self.unknown_fn(name, loc))?;
+            if lf.sigs.len() != 1 {
+                return Err(self.semantic(loc, format!("\"{name}\" has several signatures and cannot be referenced with fcn; wrap it in an inline function")));
+            }
+            let sig = &lf.sigs[0];
+            let mut ps = Vec::new();
+            for (pn, pat) in &sig.params {
+                let filled = fill.iter().any(|(n, _)| n == pn);
+                match concrete(pat) {
                         Some(t) => ps.push((pn.clone(), t)),
                         None if filled => ps.push((pn.clone(), Type::Null)),
                         None => {
                             return Err(self.semantic(loc, format!("\"{name}\" is generic and cannot be referenced with fcn; wrap it in an inline function")))
                         }
                     }
-                }
-                let ret = concrete(&sig.ret).ok_or_else(|| {
-                    self.semantic(loc, format!("\"{name}\" has a generic return type and cannot be referenced with fcn"))
-                })?;
-                // Filled generic parameters take the type of their fill expression.
-                let site = Arc::new(Site {
-                    name: name.to_string(),
-                    arg_types: ps.iter().map(|(_, t)| t.clone()).collect(),
-                    ret: ret.clone(),
-                });
-                let matched = crate::types::pattern::SigMatch {
-                    params: site.arg_types.clone(),
-                    ret: ret.clone(),
-                };
-                let native = match lf.imp {
-                    Imp::Native(f) => f,
-                    Imp::Specialize(s) => s(&Spec {
-                        sig: 0,
-                        matched: &matched,
-                        types: &self.types,
-                    })
-                    .map_err(|m| self.semantic(loc, format!("{name}: {m}")))?,
-                };
-                (ps, ret, Err((native, site)))
+            }
+            let ret = concrete(&sig.ret).ok_or_else(|| {
+                self.semantic(
+                    loc,
+                    format!(
+                        "\"{name}\" has a generic return type and cannot be referenced with fcn"
+                    ),
+                )
+            })?;
+            // Filled generic parameters take the type of their fill expression.
+            let site = Arc::new(Site {
+                name: name.to_string(),
+                arg_types: ps.iter().map(|(_, t)| t.clone()).collect(),
+                ret: ret.clone(),
+            });
+            let matched = crate::types::pattern::SigMatch {
+                params: site.arg_types.clone(),
+                ret: ret.clone(),
             };
+            let native = match lf.imp {
+                Imp::Native(f) => f,
+                Imp::Specialize(s) => s(&Spec {
+                    sig: 0,
+                    matched: &matched,
+                    types: &self.types,
+                })
+                .map_err(|m| self.semantic(loc, format!("{name}: {m}")))?,
+            };
+            (ps, ret, Err((native, site)))
+        };
         for (n, _) in fill {
             if !params.iter().any(|(p, _)| p == n) {
-                return Err(self.semantic(loc, format!("\"{name}\" has no parameter \"{n}\" to fill")));
+                return Err(
+                    self.semantic(loc, format!("\"{name}\" has no parameter \"{n}\" to fill"))
+                );
             }
         }
         if fill.is_empty() {
@@ -1058,7 +1291,10 @@ impl Checker<'_> {
 
     fn unknown_fn(&self, name: &str, loc: LocId) -> PfaError {
         if crate::library::names::is_spec_function(name) {
-            self.semantic(loc, format!("library function \"{name}\" is not implemented"))
+            self.semantic(
+                loc,
+                format!("library function \"{name}\" is not implemented"),
+            )
         } else {
             self.semantic(loc, format!("unknown function \"{name}\""))
         }
@@ -1085,7 +1321,11 @@ impl Checker<'_> {
             let v = self.coerce(v, &out, x.loc, "emitted value (the output type)")?;
             return Ok(texpr(Type::Null, loc, TKind::Emit(Box::new(v))));
         }
-        let lf = self.reg.get(name).cloned().ok_or_else(|| self.unknown_fn(name, loc))?;
+        let lf = self
+            .reg
+            .get(name)
+            .cloned()
+            .ok_or_else(|| self.unknown_fn(name, loc))?;
 
         // Argument types: values are typed first; function arguments are typed from
         // their declarations (their bodies are checked once, below).
@@ -1122,7 +1362,10 @@ impl Checker<'_> {
             let shown: Vec<String> = arg_types.iter().map(|t| self.show(t)).collect();
             return Err(self.semantic(
                 loc,
-                format!("no signature of \"{name}\" accepts arguments ({})", shown.join(", ")),
+                format!(
+                    "no signature of \"{name}\" accepts arguments ({})",
+                    shown.join(", ")
+                ),
             ));
         };
         if let Some(Some(v)) = lf.deprecated.get(si) {
@@ -1134,7 +1377,12 @@ impl Checker<'_> {
         let mut targs = Vec::new();
         for ((t, c), want) in typed.into_iter().zip(closures).zip(&m.params) {
             match (t, c) {
-                (Some(v), _) => targs.push(TArg::Expr(self.coerce(v, want, loc, &format!("argument of {name}"))?)),
+                (Some(v), _) => targs.push(TArg::Expr(self.coerce(
+                    v,
+                    want,
+                    loc,
+                    &format!("argument of {name}"),
+                )?)),
                 (None, Some((clo, fty))) => {
                     let want_f = match want {
                         Type::Fcn(f) => f.clone(),
@@ -1145,10 +1393,14 @@ impl Checker<'_> {
                 (None, None) => return Err(self.semantic(loc, "internal: argument lost")),
             }
         }
-        let diverges = targs.iter().any(|a| matches!(a, TArg::Expr(e) if e.diverges));
+        let diverges = targs
+            .iter()
+            .any(|a| matches!(a, TArg::Expr(e) if e.diverges));
 
         if name == "&&" || name == "||" {
-            if let [TArg::Expr(a), TArg::Expr(b)] = <[TArg; 2]>::try_from(targs).map_err(|_| self.semantic(loc, "bad arity"))? {
+            if let [TArg::Expr(a), TArg::Expr(b)] =
+                <[TArg; 2]>::try_from(targs).map_err(|_| self.semantic(loc, "bad arity"))?
+            {
                 return Ok(TExpr {
                     ty: Type::Boolean,
                     diverges,
@@ -1197,18 +1449,32 @@ impl Checker<'_> {
         })
     }
 
-    fn call_user(&mut self, name: &str, idx: usize, sig: &FnSig, args: &[Arg], loc: LocId) -> R<TExpr> {
+    fn call_user(
+        &mut self,
+        name: &str,
+        idx: usize,
+        sig: &FnSig,
+        args: &[Arg],
+        loc: LocId,
+    ) -> R<TExpr> {
         if args.len() != sig.params.len() {
             return Err(self.semantic(
                 loc,
-                format!("{name} takes {} arguments, {} given", sig.params.len(), args.len()),
+                format!(
+                    "{name} takes {} arguments, {} given",
+                    sig.params.len(),
+                    args.len()
+                ),
             ));
         }
         let mut out = Vec::new();
         let mut diverges = false;
         for (a, (pn, pt)) in args.iter().zip(&sig.params) {
             let Arg::Expr(x) = a else {
-                return Err(self.semantic(loc, format!("{name}: user functions do not take function arguments")));
+                return Err(self.semantic(
+                    loc,
+                    format!("{name}: user functions do not take function arguments"),
+                ));
             };
             let v = self.sealed(x)?;
             diverges |= v.diverges;
@@ -1219,14 +1485,20 @@ impl Checker<'_> {
             ty: sig.ret.clone(),
             diverges,
             loc,
-            kind: TKind::CallUser { func: idx, args: out },
+            kind: TKind::CallUser {
+                func: idx,
+                args: out,
+            },
         })
     }
 
     fn call_dyn(&mut self, which: &Expr, args: &[Arg], loc: LocId) -> R<TExpr> {
         let w = self.sealed(which)?;
         let Type::Enum(id) = w.ty else {
-            return Err(self.semantic(loc, format!("call needs an enum value, found {}", self.show(&w.ty))));
+            return Err(self.semantic(
+                loc,
+                format!("call needs an enum value, found {}", self.show(&w.ty)),
+            ));
         };
         let symbols = match &self.types.get(id).kind {
             NamedKind::Enum { symbols } => symbols.clone(),
@@ -1236,24 +1508,35 @@ impl Checker<'_> {
         for a in args {
             match a {
                 Arg::Expr(x) => vals.push(self.sealed(x)?),
-                Arg::Fcn(_) => return Err(self.semantic(loc, "call does not take function arguments")),
+                Arg::Fcn(_) => {
+                    return Err(self.semantic(loc, "call does not take function arguments"))
+                }
             }
         }
         let mut funcs = Vec::new();
         let mut per = Vec::new();
         let mut rets = Vec::new();
         for s in &symbols {
-            let (idx, sig) = self
-                .user_fns
-                .get(s)
-                .cloned()
-                .ok_or_else(|| self.semantic(loc, format!("call: no user function \"u.{s}\" for enum symbol \"{s}\"")))?;
+            let (idx, sig) = self.user_fns.get(s).cloned().ok_or_else(|| {
+                self.semantic(
+                    loc,
+                    format!("call: no user function \"u.{s}\" for enum symbol \"{s}\""),
+                )
+            })?;
             if sig.params.len() != vals.len() {
-                return Err(self.semantic(loc, format!("call: u.{s} takes {} arguments", sig.params.len())));
+                return Err(self.semantic(
+                    loc,
+                    format!("call: u.{s} takes {} arguments", sig.params.len()),
+                ));
             }
             let mut conv_args = Vec::new();
             for (v, (pn, pt)) in vals.iter().zip(&sig.params) {
-                conv_args.push(self.coerce(v.clone(), pt, loc, &format!("argument {pn} of u.{s}"))?);
+                conv_args.push(self.coerce(
+                    v.clone(),
+                    pt,
+                    loc,
+                    &format!("argument {pn} of u.{s}"),
+                )?);
             }
             self.mark_calls(idx);
             funcs.push(idx);
@@ -1342,7 +1625,10 @@ fn bin_op(name: &str, params: &[Type]) -> Option<BinOp> {
 
 /// Parses a pack/unpack format specifier (spec §7.13.4).
 pub(crate) fn parse_format(s: &str, pack: bool) -> Option<PackFmt> {
-    let words: Vec<String> = s.split_whitespace().map(|w| w.to_ascii_lowercase()).collect();
+    let words: Vec<String> = s
+        .split_whitespace()
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
     let mut w: Vec<&str> = words.iter().map(|x| x.as_str()).collect();
     // Endianness prefix.
     let mut little = false;
@@ -1351,7 +1637,9 @@ pub(crate) fn parse_format(s: &str, pack: bool) -> Option<PackFmt> {
             "<" | "little" => (Some(true), None),
             ">" | "!" | "big" | "network" => (Some(false), None),
             _ if first.starts_with('<') => (Some(true), Some(&first[1..])),
-            _ if first.starts_with('>') || first.starts_with('!') => (Some(false), Some(&first[1..])),
+            _ if first.starts_with('>') || first.starts_with('!') => {
+                (Some(false), Some(&first[1..]))
+            }
             _ => (None, None),
         };
         if let Some(e) = end {
@@ -1409,7 +1697,9 @@ pub(crate) fn format_type(f: PackFmt) -> Type {
         PackFmt::Unsigned(_, _) => Type::Int,
         PackFmt::Float(4, _) => Type::Float,
         PackFmt::Float(_, _) => Type::Double,
-        PackFmt::Raw(_) | PackFmt::RawAny | PackFmt::NullTerminated | PackFmt::LengthPrefixed => Type::Bytes,
+        PackFmt::Raw(_) | PackFmt::RawAny | PackFmt::NullTerminated | PackFmt::LengthPrefixed => {
+            Type::Bytes
+        }
     }
 }
 

@@ -278,8 +278,16 @@ impl<'a> Checker<'a> {
                 .zero
                 .as_ref()
                 .ok_or_else(|| self.semantic(0, "fold method requires a \"zero\" field"))?;
-            let zero = from_json(zero_json, &output, &self.types, JsonStyle::Avro)
-                .map_err(|e| self.semantic(0, format!("zero does not match the output type: {} at {}", e.message, e.path)))?;
+            let zero =
+                from_json(zero_json, &output, &self.types, JsonStyle::Avro).map_err(|e| {
+                    self.semantic(
+                        0,
+                        format!(
+                            "zero does not match the output type: {} at {}",
+                            e.message, e.path
+                        ),
+                    )
+                })?;
             let merge_exprs = doc
                 .merge
                 .as_ref()
@@ -347,10 +355,14 @@ impl<'a> Checker<'a> {
         let mut params = Vec::new();
         for p in &def.params {
             if !scope::valid_symbol(&p.name) {
-                return Err(self.semantic(def.loc, format!("invalid parameter name \"{}\"", p.name)));
+                return Err(
+                    self.semantic(def.loc, format!("invalid parameter name \"{}\"", p.name))
+                );
             }
             if params.iter().any(|(n, _): &(String, Type)| n == &p.name) {
-                return Err(self.semantic(def.loc, format!("parameter \"{}\" declared twice", p.name)));
+                return Err(
+                    self.semantic(def.loc, format!("parameter \"{}\" declared twice", p.name))
+                );
             }
             params.push((p.name.clone(), self.ty(&p.ty)?));
         }
@@ -463,14 +475,22 @@ impl<'a> Checker<'a> {
                 return Err(self.semantic(c.loc, format!("invalid cell name \"{name}\"")));
             }
             if c.shared && c.rollback {
-                return Err(self.semantic(c.loc, format!("cell \"{name}\": shared and rollback cannot both be true")));
+                return Err(self.semantic(
+                    c.loc,
+                    format!("cell \"{name}\": shared and rollback cannot both be true"),
+                ));
             }
             let ty = self.ty(&c.ty)?;
             let json = self.init_json(&c.init, c.loc, &format!("cell \"{name}\""))?;
             let json = json.unwrap_or(Json::Null);
-            let init = from_json(&json, &ty, &self.types, JsonStyle::Avro).map_err(|e| PfaError::Initialization {
-                message: format!("cell \"{name}\" init does not match its type: {} at {}", e.message, e.path),
-                loc: Some(doc.loc(c.loc)),
+            let init = from_json(&json, &ty, &self.types, JsonStyle::Avro).map_err(|e| {
+                PfaError::Initialization {
+                    message: format!(
+                        "cell \"{name}\" init does not match its type: {} at {}",
+                        e.message, e.path
+                    ),
+                    loc: Some(doc.loc(c.loc)),
+                }
             })?;
             self.cells.insert(name.clone(), (cells.len(), ty.clone()));
             cells.push(CellInfo {
@@ -487,15 +507,23 @@ impl<'a> Checker<'a> {
                 return Err(self.semantic(p.loc, format!("invalid pool name \"{name}\"")));
             }
             if p.shared && p.rollback {
-                return Err(self.semantic(p.loc, format!("pool \"{name}\": shared and rollback cannot both be true")));
+                return Err(self.semantic(
+                    p.loc,
+                    format!("pool \"{name}\": shared and rollback cannot both be true"),
+                ));
             }
             let ty = self.ty(&p.ty)?;
             let json = self.init_json(&p.init, p.loc, &format!("pool \"{name}\""))?;
             let json = json.unwrap_or_else(|| Json::Object(Default::default()));
             let map_ty = Type::map(ty.clone());
-            let init = from_json(&json, &map_ty, &self.types, JsonStyle::Avro).map_err(|e| PfaError::Initialization {
-                message: format!("pool \"{name}\" init does not match its type: {} at {}", e.message, e.path),
-                loc: Some(doc.loc(p.loc)),
+            let init = from_json(&json, &map_ty, &self.types, JsonStyle::Avro).map_err(|e| {
+                PfaError::Initialization {
+                    message: format!(
+                        "pool \"{name}\" init does not match its type: {} at {}",
+                        e.message, e.path
+                    ),
+                    loc: Some(doc.loc(p.loc)),
+                }
             })?;
             let init = match init {
                 Value::Map(m) => Arc::try_unwrap(m).unwrap_or_else(|m| (*m).clone()),
@@ -524,13 +552,15 @@ impl<'a> Checker<'a> {
                     loc: Some(self.doc.loc(loc)),
                 };
                 if is_url(location) {
-                    return Err(fail(format!("reading init data from URL \"{location}\" is not enabled")));
+                    return Err(fail(format!(
+                        "reading init data from URL \"{location}\" is not enabled"
+                    )));
                 }
-                let root = self
-                    .opts
-                    .source_root
-                    .as_ref()
-                    .ok_or_else(|| fail(format!("reading external init data \"{location}\" is not allowed by the host")))?;
+                let root = self.opts.source_root.as_ref().ok_or_else(|| {
+                    fail(format!(
+                        "reading external init data \"{location}\" is not allowed by the host"
+                    ))
+                })?;
                 let root = root
                     .canonicalize()
                     .map_err(|e| fail(format!("source folder: {e}")))?;
@@ -539,7 +569,9 @@ impl<'a> Checker<'a> {
                     .canonicalize()
                     .map_err(|e| fail(format!("cannot open \"{location}\": {e}")))?;
                 if !path.starts_with(&root) {
-                    return Err(fail(format!("\"{location}\" is outside the allowed folder")));
+                    return Err(fail(format!(
+                        "\"{location}\" is outside the allowed folder"
+                    )));
                 }
                 match format.as_str() {
                     "json" => {
@@ -750,7 +782,12 @@ fn collect_expr<'d>(e: &'d Expr, out: &mut Vec<&'d TypeSpec>) {
             collect_expr(cond, out);
             collect_exprs(body, out);
         }
-        ExprKind::For { init, cond, step, body } => {
+        ExprKind::For {
+            init,
+            cond,
+            step,
+            body,
+        } => {
             for (_, x) in init.iter().chain(step) {
                 collect_expr(x, out);
             }
@@ -776,7 +813,11 @@ fn collect_expr<'d>(e: &'d Expr, out: &mut Vec<&'d TypeSpec>) {
             collect_expr(expr, out);
             out.push(ty);
         }
-        ExprKind::IfNotNull { bindings, then, els } => {
+        ExprKind::IfNotNull {
+            bindings,
+            then,
+            els,
+        } => {
             for (_, x) in bindings {
                 collect_expr(x, out);
             }
@@ -785,7 +826,9 @@ fn collect_expr<'d>(e: &'d Expr, out: &mut Vec<&'d TypeSpec>) {
                 collect_exprs(e, out);
             }
         }
-        ExprKind::Unpack { bytes, then, els, .. } => {
+        ExprKind::Unpack {
+            bytes, then, els, ..
+        } => {
             collect_expr(bytes, out);
             collect_exprs(then, out);
             if let Some(e) = els {

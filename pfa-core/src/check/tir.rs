@@ -136,7 +136,12 @@ pub enum TKind {
     /// `do`-`until`.
     DoUntil(Box<TExpr>, Box<TExpr>),
     /// `for`: init, condition, step, body.
-    For(Vec<(Slot, TExpr)>, Box<TExpr>, Vec<(Slot, TExpr)>, Box<TExpr>),
+    For(
+        Vec<(Slot, TExpr)>,
+        Box<TExpr>,
+        Vec<(Slot, TExpr)>,
+        Box<TExpr>,
+    ),
     /// `foreach`: variable slot, array, body.
     Foreach(Slot, Box<TExpr>, Box<TExpr>),
     /// `forkey`/`forval`: key slot, value slot, map, body.
@@ -146,7 +151,12 @@ pub enum TKind {
     /// `ifnotnull`: (slot, expr, conversion) bindings, then, else.
     IfNotNull(Vec<(Slot, TExpr)>, Box<TExpr>, Option<Box<TExpr>>),
     /// `unpack`: bytes, (slot, format), then, else.
-    Unpack(Box<TExpr>, Vec<(Slot, PackFmt)>, Box<TExpr>, Option<Box<TExpr>>),
+    Unpack(
+        Box<TExpr>,
+        Vec<(Slot, PackFmt)>,
+        Box<TExpr>,
+        Option<Box<TExpr>>,
+    ),
     /// `pack`: (format, value).
     Pack(Vec<(PackFmt, TExpr)>),
     /// `attr`.
@@ -172,7 +182,11 @@ pub enum TKind {
     /// `error`.
     Error(String, Option<i32>),
     /// `try` with filter; result is converted into union with null.
-    Try(Box<TExpr>, Option<Vec<crate::syntax::ast::TryFilter>>, Option<Conv>),
+    Try(
+        Box<TExpr>,
+        Option<Vec<crate::syntax::ast::TryFilter>>,
+        Option<Conv>,
+    ),
     /// `log`.
     Log(Vec<TExpr>, Option<String>),
     /// `emit`.

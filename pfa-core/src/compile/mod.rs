@@ -13,7 +13,7 @@ use crate::check::{self, CellInfo, Phase, PoolInfo};
 use crate::engine::LoadOptions;
 use crate::error::PfaError;
 use crate::library::{NativeFn, Registry};
-use crate::syntax::ast::{Document, LocId, Loc, Method, TryFilter};
+use crate::syntax::ast::{Document, Loc, LocId, Method, TryFilter};
 use crate::types::{Type, TypeTable};
 use crate::value::convert::Conv;
 use crate::value::Value;
@@ -79,11 +79,25 @@ pub enum OpSpec {
     /// cell
     CellGet { cell: usize, path: Option<u32> },
     /// cell-to
-    CellTo { cell: usize, path: Option<u32>, to: ToSpec },
+    CellTo {
+        cell: usize,
+        path: Option<u32>,
+        to: ToSpec,
+    },
     /// pool
-    PoolGet { pool: usize, key: Slot, path: Option<u32> },
+    PoolGet {
+        pool: usize,
+        key: Slot,
+        path: Option<u32>,
+    },
     /// pool-to
-    PoolTo { pool: usize, key: Slot, path: Option<u32>, to: ToSpec, init: Slot },
+    PoolTo {
+        pool: usize,
+        key: Slot,
+        path: Option<u32>,
+        to: ToSpec,
+        init: Slot,
+    },
     /// pool-del
     PoolDel { pool: usize, key: Slot },
     /// new array
@@ -97,11 +111,19 @@ pub enum OpSpec {
     /// is `src` null?
     IsNull { src: Slot },
     /// unpack bytes into slots; result is whether the format matched
-    Unpack { src: Slot, items: Vec<(Slot, PackFmt)> },
+    Unpack {
+        src: Slot,
+        items: Vec<(Slot, PackFmt)>,
+    },
     /// pack values into bytes
     Pack { items: Vec<(PackFmt, Slot)> },
     /// log values (with their types, to print them)
-    Log { start: Slot, n: usize, namespace: Option<String>, types: Vec<Type> },
+    Log {
+        start: Slot,
+        n: usize,
+        namespace: Option<String>,
+        types: Vec<Type>,
+    },
     /// emit a value
     Emit { src: Slot },
     /// array length as int (for foreach)
@@ -192,7 +214,12 @@ pub fn build(doc: Document, opts: &LoadOptions) -> Result<Compiled, PfaError> {
 }
 
 /// Checks and compiles with a given library and the document's JSON (kept for snapshots).
-pub fn build_with(doc: Document, opts: &LoadOptions, reg: &Registry, source: Json) -> Result<Compiled, PfaError> {
+pub fn build_with(
+    doc: Document,
+    opts: &LoadOptions,
+    reg: &Registry,
+    source: Json,
+) -> Result<Compiled, PfaError> {
     let checked = check::check(&doc, reg, opts)?;
     let mut c = Compiler::default();
     for f in &checked.funcs {
@@ -201,10 +228,12 @@ pub fn build_with(doc: Document, opts: &LoadOptions, reg: &Registry, source: Jso
     }
     let timeouts = timeouts(&doc, opts)?;
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-    let name = doc
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("Engine_{}", COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    let name = doc.name.clone().unwrap_or_else(|| {
+        format!(
+            "Engine_{}",
+            COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        )
+    });
     let metadata: BTreeMap<Arc<str>, Value> = doc
         .metadata
         .iter()
@@ -262,7 +291,10 @@ fn timeouts(doc: &Document, opts: &LoadOptions) -> Result<[Option<u64>; 3], PfaE
     };
     let general = get("timeout")?;
     let mut out = [None; 3];
-    for (i, k) in ["timeout.begin", "timeout.action", "timeout.end"].iter().enumerate() {
+    for (i, k) in ["timeout.begin", "timeout.action", "timeout.end"]
+        .iter()
+        .enumerate()
+    {
         let v = get(k)?.or(general);
         out[i] = v.and_then(|ms| if ms < 0 { None } else { Some(ms as u64) });
     }
@@ -353,7 +385,9 @@ impl Compiler {
 
     fn patch(&mut self, at: usize, to: u32) {
         match &mut self.code[at] {
-            Instr::Jump { to: t } | Instr::JumpIfFalse { to: t, .. } | Instr::JumpIfTrue { to: t, .. } => *t = to,
+            Instr::Jump { to: t }
+            | Instr::JumpIfFalse { to: t, .. }
+            | Instr::JumpIfTrue { to: t, .. } => *t = to,
             Instr::TryBegin { handler, .. } => *handler = to,
             _ => {}
         }
@@ -413,11 +447,20 @@ impl Compiler {
                 TStep::Field(i) => PStep::Field(*i),
             });
         }
-        self.paths.push(PathSpec { steps: out, codes, form });
+        self.paths.push(PathSpec {
+            steps: out,
+            codes,
+            form,
+        });
         Ok((self.paths.len() - 1) as u32)
     }
 
-    fn opt_path(&mut self, steps: &[TStep], codes: (i32, i32), form: &'static str) -> R<Option<u32>> {
+    fn opt_path(
+        &mut self,
+        steps: &[TStep],
+        codes: (i32, i32),
+        form: &'static str,
+    ) -> R<Option<u32>> {
         if steps.is_empty() {
             Ok(None)
         } else {
@@ -470,7 +513,13 @@ impl Compiler {
                     self.expr(v, start + i as Slot)?;
                 }
                 for (i, (slot, _)) in bs.iter().enumerate() {
-                    self.emit(Instr::Move { dst: *slot, src: start + i as Slot }, loc);
+                    self.emit(
+                        Instr::Move {
+                            dst: *slot,
+                            src: start + i as Slot,
+                        },
+                        loc,
+                    );
                 }
                 self.null(dst, loc);
             }
@@ -513,7 +562,15 @@ impl Compiler {
             TKind::BinOp(op, a, b) => {
                 let sa = self.operand(a)?;
                 let sb = self.operand(b)?;
-                self.emit(Instr::Bin { op: *op, dst, a: sa, b: sb }, loc);
+                self.emit(
+                    Instr::Bin {
+                        op: *op,
+                        dst,
+                        a: sa,
+                        b: sb,
+                    },
+                    loc,
+                );
             }
             TKind::CallUser { func, args } => {
                 let start = self.temps(args.len())?;
@@ -645,7 +702,13 @@ impl Compiler {
                     self.expr(v, start + i as Slot)?;
                 }
                 for (i, (slot, _)) in step.iter().enumerate() {
-                    self.emit(Instr::Move { dst: *slot, src: start + i as Slot }, loc);
+                    self.emit(
+                        Instr::Move {
+                            dst: *slot,
+                            src: start + i as Slot,
+                        },
+                        loc,
+                    );
                 }
                 self.emit(Instr::Loop { to: top }, loc);
                 let end = self.pc();
@@ -747,12 +810,28 @@ impl Compiler {
             TKind::CellTo(cell, steps, to) => {
                 let path = self.opt_path(steps, (2006, 2007), "cell-to")?;
                 let to = self.to(to)?;
-                self.op(OpSpec::CellTo { cell: *cell, path, to }, dst, loc);
+                self.op(
+                    OpSpec::CellTo {
+                        cell: *cell,
+                        path,
+                        to,
+                    },
+                    dst,
+                    loc,
+                );
             }
             TKind::PoolGet(pool, key, steps) => {
                 let k = self.operand(key)?;
                 let path = self.opt_path(steps, (2008, 2009), "pool")?;
-                self.op(OpSpec::PoolGet { pool: *pool, key: k, path }, dst, loc);
+                self.op(
+                    OpSpec::PoolGet {
+                        pool: *pool,
+                        key: k,
+                        path,
+                    },
+                    dst,
+                    loc,
+                );
             }
             TKind::PoolTo(pool, key, steps, to, init) => {
                 let k = self.operand(key)?;
@@ -773,14 +852,28 @@ impl Compiler {
             }
             TKind::PoolDel(pool, key) => {
                 let k = self.operand(key)?;
-                self.op(OpSpec::PoolDel { pool: *pool, key: k }, dst, loc);
+                self.op(
+                    OpSpec::PoolDel {
+                        pool: *pool,
+                        key: k,
+                    },
+                    dst,
+                    loc,
+                );
             }
             TKind::NewArray(items) => {
                 let start = self.temps(items.len())?;
                 for (i, x) in items.iter().enumerate() {
                     self.expr(x, start + i as Slot)?;
                 }
-                self.op(OpSpec::NewArray { start, n: items.len() }, dst, loc);
+                self.op(
+                    OpSpec::NewArray {
+                        start,
+                        n: items.len(),
+                    },
+                    dst,
+                    loc,
+                );
             }
             TKind::NewMap(items) => {
                 let start = self.temps(items.len())?;
@@ -821,7 +914,14 @@ impl Compiler {
                 self.expr(body, dst)?;
                 if let Some(c) = conv {
                     let conv = self.conv(c);
-                    self.emit(Instr::Convert { dst, src: dst, conv }, loc);
+                    self.emit(
+                        Instr::Convert {
+                            dst,
+                            src: dst,
+                            conv,
+                        },
+                        loc,
+                    );
                 }
                 self.emit(Instr::TryEnd, loc);
                 let j = self.emit(Instr::Jump { to: 0 }, loc);
@@ -857,7 +957,14 @@ impl Compiler {
     }
 
     /// Loop over array `a` (or flattened key/value pairs if `val` is given).
-    fn foreach(&mut self, a: Slot, var: Slot, val: Option<Slot>, body: &TExpr, loc: LocId) -> R<()> {
+    fn foreach(
+        &mut self,
+        a: Slot,
+        var: Slot,
+        val: Option<Slot>,
+        body: &TExpr,
+        loc: LocId,
+    ) -> R<()> {
         let len = self.temp()?;
         let idx = self.temp()?;
         let flag = self.temp()?;
@@ -887,15 +994,35 @@ impl Compiler {
         let flag = self.temp()?;
         let mut ends = Vec::new();
         for arm in arms {
-            self.op(OpSpec::IsType { src: s, ty: arm.ty.clone() }, flag, loc);
+            self.op(
+                OpSpec::IsType {
+                    src: s,
+                    ty: arm.ty.clone(),
+                },
+                flag,
+                loc,
+            );
             let j = self.emit(Instr::JumpIfFalse { cond: flag, to: 0 }, loc);
             match &arm.conv {
                 Some(c) => {
                     let conv = self.conv(c);
-                    self.emit(Instr::Convert { dst: arm.slot, src: s, conv }, loc);
+                    self.emit(
+                        Instr::Convert {
+                            dst: arm.slot,
+                            src: s,
+                            conv,
+                        },
+                        loc,
+                    );
                 }
                 None => {
-                    self.emit(Instr::Move { dst: arm.slot, src: s }, loc);
+                    self.emit(
+                        Instr::Move {
+                            dst: arm.slot,
+                            src: s,
+                        },
+                        loc,
+                    );
                 }
             }
             self.expr(&arm.body, dst)?;

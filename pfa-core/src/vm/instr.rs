@@ -82,7 +82,12 @@ pub enum Instr {
     /// `dst = src` (clone)
     Move { dst: Slot, src: Slot },
     /// `dst = a op b`
-    Bin { op: BinOp, dst: Slot, a: Slot, b: Slot },
+    Bin {
+        op: BinOp,
+        dst: Slot,
+        a: Slot,
+        b: Slot,
+    },
     /// `dst = !a` (boolean)
     Not { dst: Slot, a: Slot },
     /// Unconditional jump.
@@ -94,11 +99,27 @@ pub enum Instr {
     /// Loop back-edge: jump and check the clock now and then.
     Loop { to: u32 },
     /// Library call: `dst = sites[site].f(args[start..start+n])`.
-    CallNative { dst: Slot, site: u32, start: Slot, n: u16 },
+    CallNative {
+        dst: Slot,
+        site: u32,
+        start: Slot,
+        n: u16,
+    },
     /// User function call with arguments in `start..start+n`.
-    CallUser { dst: Slot, func: u32, start: Slot, n: u16 },
+    CallUser {
+        dst: Slot,
+        func: u32,
+        start: Slot,
+        n: u16,
+    },
     /// `call` special form: enum in `which` selects `dyncalls[table]`.
-    CallDyn { dst: Slot, which: Slot, table: u32, start: Slot, n: u16 },
+    CallDyn {
+        dst: Slot,
+        which: Slot,
+        table: u32,
+        start: Slot,
+        n: u16,
+    },
     /// `dst = convs[conv](src)`
     Convert { dst: Slot, src: Slot, conv: u32 },
     /// Walk `paths[path]` from `src` (index/key operands in slots).

@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value as Json;
 
-use crate::compile::{Compiled, Func, NativeSite};
 use crate::check::tir::Closure;
 use crate::check::Predef;
+use crate::compile::{Compiled, Func, NativeSite};
 use crate::engine::EmitFn;
 use crate::error::{PfaError, RuntimeError};
 use crate::library::{Host, RandomSource};
@@ -293,7 +293,9 @@ impl Machine {
         let mut doc = self.program.source.clone();
         let state = self.state_json(JsonStyle::Avro);
         for kind in ["cells", "pools"] {
-            if let (Some(Json::Object(decls)), Some(Json::Object(vals))) = (doc.get_mut(kind), state.get(kind)) {
+            if let (Some(Json::Object(decls)), Some(Json::Object(vals))) =
+                (doc.get_mut(kind), state.get(kind))
+            {
                 for (name, decl) in decls.iter_mut() {
                     if let (Some(obj), Some(v)) = (decl.as_object_mut(), vals.get(name)) {
                         obj.insert("init".into(), v.clone());
@@ -329,7 +331,9 @@ impl Machine {
     fn exec(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
         // Recursion in the document becomes recursion here; grow the native stack on
         // demand so the depth limit, not the host thread's stack size, is what stops it.
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || self.exec_inner(prog, fidx, base))
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.exec_inner(prog, fidx, base)
+        })
     }
 
     fn exec_inner(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
@@ -340,7 +344,10 @@ impl Machine {
             ));
         }
         self.tick()?;
-        let func = prog.funcs.get(fidx).ok_or_else(|| internal("bad function index"))?;
+        let func = prog
+            .funcs
+            .get(fidx)
+            .ok_or_else(|| internal("bad function index"))?;
         if self.stack.len() < base + func.frame {
             self.stack.resize(base + func.frame, Value::Null);
         }
@@ -392,7 +399,11 @@ impl Machine {
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Bin { op, dst, a, b } => {
-                    let v = bin(op, &self.stack[base + a as usize], &self.stack[base + b as usize])?;
+                    let v = bin(
+                        op,
+                        &self.stack[base + a as usize],
+                        &self.stack[base + b as usize],
+                    )?;
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Not { dst, a } => {
@@ -417,25 +428,48 @@ impl Machine {
                     self.tick()?;
                     *pc = to as usize;
                 }
-                Instr::CallNative { dst, site, start, n } => {
+                Instr::CallNative {
+                    dst,
+                    site,
+                    start,
+                    n,
+                } => {
                     let s = &prog.sites[site as usize];
-                    let v = self.call_native(prog, s, base, func.frame, start as usize, n as usize)?;
+                    let v =
+                        self.call_native(prog, s, base, func.frame, start as usize, n as usize)?;
                     self.stack[base + dst as usize] = v;
                 }
-                Instr::CallUser { dst, func: f, start, n } => {
+                Instr::CallUser {
+                    dst,
+                    func: f,
+                    start,
+                    n,
+                } => {
                     let nb = base + func.frame;
-                    let callee = prog.funcs.get(f as usize).ok_or_else(|| internal("bad function"))?;
+                    let callee = prog
+                        .funcs
+                        .get(f as usize)
+                        .ok_or_else(|| internal("bad function"))?;
                     if self.stack.len() < nb + callee.frame {
                         self.stack.resize(nb + callee.frame, Value::Null);
                     }
                     for i in 0..n as usize {
-                        let v = std::mem::replace(&mut self.stack[base + start as usize + i], Value::Null);
+                        let v = std::mem::replace(
+                            &mut self.stack[base + start as usize + i],
+                            Value::Null,
+                        );
                         self.stack[nb + i] = v;
                     }
                     let v = self.exec(prog, f as usize, nb)?;
                     self.stack[base + dst as usize] = v;
                 }
-                Instr::CallDyn { dst, which, table, start, n } => {
+                Instr::CallDyn {
+                    dst,
+                    which,
+                    table,
+                    start,
+                    n,
+                } => {
                     let sym = match &self.stack[base + which as usize] {
                         Value::Enum(_, s) => *s as usize,
                         _ => return Err(internal("call on non-enum")),
@@ -470,7 +504,8 @@ impl Machine {
                 }
                 Instr::Path { dst, src, path } => {
                     let spec = &prog.paths[path as usize];
-                    let v = ops::get_path(&self.stack[base + src as usize], spec, &self.stack[base..])?;
+                    let v =
+                        ops::get_path(&self.stack[base + src as usize], spec, &self.stack[base..])?;
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Op { dst, op } => {
@@ -478,7 +513,10 @@ impl Machine {
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Return { src } => {
-                    return Ok(std::mem::replace(&mut self.stack[base + src as usize], Value::Null));
+                    return Ok(std::mem::replace(
+                        &mut self.stack[base + src as usize],
+                        Value::Null,
+                    ));
                 }
                 Instr::TryBegin { handler, filter } => handlers.push((handler, filter)),
                 Instr::TryEnd => {
@@ -509,7 +547,14 @@ impl Machine {
         // without copying and the VM stays free for callbacks.
         const N: usize = 6;
         let r = if n <= N {
-            let mut buf: [Value; N] = [Value::Null, Value::Null, Value::Null, Value::Null, Value::Null, Value::Null];
+            let mut buf: [Value; N] = [
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+            ];
             for (i, b) in buf.iter_mut().enumerate().take(n) {
                 *b = std::mem::replace(&mut self.stack[base + start + i], Value::Null);
             }
@@ -555,12 +600,17 @@ impl Machine {
         args: &[Value],
     ) -> Result<Value, PfaError> {
         let nb = base + frame;
-        let callee = prog.funcs.get(clo.func).ok_or_else(|| internal("bad closure"))?;
+        let callee = prog
+            .funcs
+            .get(clo.func)
+            .ok_or_else(|| internal("bad closure"))?;
         if self.stack.len() < nb + callee.frame {
             self.stack.resize(nb + callee.frame, Value::Null);
         }
         if args.len() != callee.nparams {
-            return Err(internal("closure called with the wrong number of arguments"));
+            return Err(internal(
+                "closure called with the wrong number of arguments",
+            ));
         }
         for (i, a) in args.iter().enumerate() {
             let v = match clo.param_convs.get(i).and_then(|c| c.as_ref()) {
@@ -631,7 +681,8 @@ impl Host for NativeHost<'_> {
             .find(|(j, _)| *j == i)
             .map(|(_, c)| c)
             .ok_or_else(|| internal("argument is not a function"))?;
-        self.m.call_closure(self.prog, clo, self.base, self.frame, args)
+        self.m
+            .call_closure(self.prog, clo, self.base, self.frame, args)
     }
 
     fn rng(&mut self) -> &mut dyn RandomSource {
@@ -694,12 +745,27 @@ fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, PfaError> {
     use BinOp::*;
     use Value::*;
     Ok(match (op, a, b) {
-        (AddI, Int(x), Int(y)) => Int(x.checked_add(*y).ok_or_else(|| PfaError::runtime(18000, "int overflow"))?),
-        (SubI, Int(x), Int(y)) => Int(x.checked_sub(*y).ok_or_else(|| PfaError::runtime(18010, "int overflow"))?),
-        (MulI, Int(x), Int(y)) => Int(x.checked_mul(*y).ok_or_else(|| PfaError::runtime(18020, "int overflow"))?),
-        (AddL, Long(x), Long(y)) => Long(x.checked_add(*y).ok_or_else(|| PfaError::runtime(18001, "long overflow"))?),
-        (SubL, Long(x), Long(y)) => Long(x.checked_sub(*y).ok_or_else(|| PfaError::runtime(18011, "long overflow"))?),
-        (MulL, Long(x), Long(y)) => Long(x.checked_mul(*y).ok_or_else(|| PfaError::runtime(18021, "long overflow"))?),
+        (AddI, Int(x), Int(y)) => Int(x
+            .checked_add(*y)
+            .ok_or_else(|| PfaError::runtime(18000, "int overflow"))?),
+        (SubI, Int(x), Int(y)) => Int(x
+            .checked_sub(*y)
+            .ok_or_else(|| PfaError::runtime(18010, "int overflow"))?),
+        (MulI, Int(x), Int(y)) => Int(x
+            .checked_mul(*y)
+            .ok_or_else(|| PfaError::runtime(18020, "int overflow"))?),
+        (AddL, Long(x), Long(y)) => Long(
+            x.checked_add(*y)
+                .ok_or_else(|| PfaError::runtime(18001, "long overflow"))?,
+        ),
+        (SubL, Long(x), Long(y)) => Long(
+            x.checked_sub(*y)
+                .ok_or_else(|| PfaError::runtime(18011, "long overflow"))?,
+        ),
+        (MulL, Long(x), Long(y)) => Long(
+            x.checked_mul(*y)
+                .ok_or_else(|| PfaError::runtime(18021, "long overflow"))?,
+        ),
         (AddF, Float(x), Float(y)) => Float(x + y),
         (SubF, Float(x), Float(y)) => Float(x - y),
         (MulF, Float(x), Float(y)) => Float(x * y),

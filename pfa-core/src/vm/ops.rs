@@ -54,7 +54,10 @@ pub fn get_path(v: &Value, spec: &PathSpec, frame: &[Value]) -> R<Value> {
                 let k = key_of(frame, *slot)?;
                 m.get(&k).ok_or_else(|| not_found_key(spec))?
             }
-            (PStep::Field(i), Value::Record(r)) => r.fields.get(*i).ok_or_else(|| internal("bad field index"))?,
+            (PStep::Field(i), Value::Record(r)) => r
+                .fields
+                .get(*i)
+                .ok_or_else(|| internal("bad field index"))?,
             _ => return Err(internal("path does not fit the value")),
         };
     }
@@ -62,7 +65,13 @@ pub fn get_path(v: &Value, spec: &PathSpec, frame: &[Value]) -> R<Value> {
 }
 
 /// Replaces the element at the end of a path, copying only the containers on the path.
-pub fn set_path(v: &mut Value, steps: &[PStep], spec: &PathSpec, frame: &[Value], leaf: Value) -> R<()> {
+pub fn set_path(
+    v: &mut Value,
+    steps: &[PStep],
+    spec: &PathSpec,
+    frame: &[Value],
+    leaf: Value,
+) -> R<()> {
     let Some((s, rest)) = steps.split_first() else {
         *v = leaf;
         return Ok(());
@@ -119,7 +128,14 @@ pub fn value_is(v: &Value, ty: &Type) -> bool {
 }
 
 impl Machine {
-    fn to_value(&mut self, prog: &Compiled, to: &ToSpec, old: impl FnOnce() -> R<Value>, base: usize, frame: usize) -> R<Value> {
+    fn to_value(
+        &mut self,
+        prog: &Compiled,
+        to: &ToSpec,
+        old: impl FnOnce() -> R<Value>,
+        base: usize,
+        frame: usize,
+    ) -> R<Value> {
         match to {
             ToSpec::Value(slot) => Ok(self.stack[base + *slot as usize].clone()),
             ToSpec::Fcn(clo) => {
@@ -131,7 +147,15 @@ impl Machine {
 
     /// Replaces `root` (or the element at the end of `path`) by the `to` value or by
     /// the update function applied to the old element.
-    fn update(&mut self, prog: &Compiled, root: Value, path: Option<u32>, to: &ToSpec, base: usize, frame: usize) -> R<Value> {
+    fn update(
+        &mut self,
+        prog: &Compiled,
+        root: Value,
+        path: Option<u32>,
+        to: &ToSpec,
+        base: usize,
+        frame: usize,
+    ) -> R<Value> {
         match path {
             None => {
                 let r = root.clone();
@@ -200,14 +224,22 @@ impl Machine {
                     Some(p) => get_path(&item, &prog.paths[*p as usize], &self.stack[base..]),
                 }
             }
-            OpSpec::PoolTo { pool, key, path, to, init } => {
+            OpSpec::PoolTo {
+                pool,
+                key,
+                path,
+                to,
+                init,
+            } => {
                 let k = key_of(&self.stack[base..], *key)?;
                 let shared = match &self.pools[*pool] {
                     PoolSlot::Shared(p) => Some(p.clone()),
                     PoolSlot::Private(_) => None,
                 };
                 let lock = shared.as_ref().map(|p| p.item_lock(&k));
-                let _guard = lock.as_ref().map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
+                let _guard = lock
+                    .as_ref()
+                    .map(|l| l.lock().unwrap_or_else(|e| e.into_inner()));
                 let current = match &self.pools[*pool] {
                     PoolSlot::Private(m) => m.get(&k).cloned(),
                     PoolSlot::Shared(p) => p.get(&k),
@@ -243,20 +275,27 @@ impl Machine {
             }
             OpSpec::NewArray { start, n } => {
                 let s = slot(*start);
-                let items: Vec<Value> = (s..s + n).map(|i| std::mem::replace(&mut self.stack[i], Value::Null)).collect();
+                let items: Vec<Value> = (s..s + n)
+                    .map(|i| std::mem::replace(&mut self.stack[i], Value::Null))
+                    .collect();
                 Ok(Value::Array(Arc::new(items)))
             }
             OpSpec::NewMap { start, keys } => {
                 let s = slot(*start);
                 let mut m = BTreeMap::new();
                 for (i, k) in keys.iter().enumerate() {
-                    m.insert(k.clone(), std::mem::replace(&mut self.stack[s + i], Value::Null));
+                    m.insert(
+                        k.clone(),
+                        std::mem::replace(&mut self.stack[s + i], Value::Null),
+                    );
                 }
                 Ok(Value::Map(Arc::new(m)))
             }
             OpSpec::NewRecord { ty, start, n } => {
                 let s = slot(*start);
-                let fields: Vec<Value> = (s..s + n).map(|i| std::mem::replace(&mut self.stack[i], Value::Null)).collect();
+                let fields: Vec<Value> = (s..s + n)
+                    .map(|i| std::mem::replace(&mut self.stack[i], Value::Null))
+                    .collect();
                 Ok(Value::Record(Arc::new(Record {
                     ty: *ty,
                     fields: fields.into_boxed_slice(),
@@ -286,7 +325,12 @@ impl Machine {
                 }
                 Ok(Value::Bytes(Arc::from(out)))
             }
-            OpSpec::Log { start, n, namespace, types } => {
+            OpSpec::Log {
+                start,
+                n,
+                namespace,
+                types,
+            } => {
                 let mut parts = Vec::new();
                 for i in 0..*n {
                     let v = &self.stack[slot(*start) + i];
@@ -311,7 +355,10 @@ impl Machine {
             OpSpec::Item { src, idx } => {
                 let i = index_of(&self.stack[base..], *idx)? as usize;
                 match &self.stack[slot(*src)] {
-                    Value::Array(a) => a.get(i).cloned().ok_or_else(|| internal("loop index out of range")),
+                    Value::Array(a) => a
+                        .get(i)
+                        .cloned()
+                        .ok_or_else(|| internal("loop index out of range")),
                     _ => Err(internal("item of non-array")),
                 }
             }
@@ -379,12 +426,20 @@ fn unpack(bytes: &[u8], fmts: impl Iterator<Item = PackFmt>) -> Option<Vec<Value
             PackFmt::Signed(1, _) => Value::Int(take(&mut b, 1)?[0] as i8 as i32),
             PackFmt::Unsigned(1, _) => Value::Int(take(&mut b, 1)?[0] as i32),
             // Multi-byte values: bytes are normalized to little-endian order first.
-            PackFmt::Signed(2, l) => Value::Int(i16::from_le_bytes(arr(take(&mut b, 2)?, l)) as i32),
-            PackFmt::Unsigned(2, l) => Value::Int(u16::from_le_bytes(arr(take(&mut b, 2)?, l)) as i32),
+            PackFmt::Signed(2, l) => {
+                Value::Int(i16::from_le_bytes(arr(take(&mut b, 2)?, l)) as i32)
+            }
+            PackFmt::Unsigned(2, l) => {
+                Value::Int(u16::from_le_bytes(arr(take(&mut b, 2)?, l)) as i32)
+            }
             PackFmt::Signed(4, l) => Value::Int(i32::from_le_bytes(arr(take(&mut b, 4)?, l))),
-            PackFmt::Unsigned(4, l) => Value::Long(u32::from_le_bytes(arr(take(&mut b, 4)?, l)) as i64),
+            PackFmt::Unsigned(4, l) => {
+                Value::Long(u32::from_le_bytes(arr(take(&mut b, 4)?, l)) as i64)
+            }
             PackFmt::Signed(_, l) => Value::Long(i64::from_le_bytes(arr(take(&mut b, 8)?, l))),
-            PackFmt::Unsigned(_, l) => Value::Double(u64::from_le_bytes(arr(take(&mut b, 8)?, l)) as f64),
+            PackFmt::Unsigned(_, l) => {
+                Value::Double(u64::from_le_bytes(arr(take(&mut b, 8)?, l)) as f64)
+            }
             PackFmt::Float(4, l) => Value::Float(f32::from_le_bytes(arr(take(&mut b, 4)?, l))),
             PackFmt::Float(_, l) => Value::Double(f64::from_le_bytes(arr(take(&mut b, 8)?, l))),
             PackFmt::Raw(n) => Value::Bytes(Arc::from(take(&mut b, n)?)),
@@ -427,8 +482,12 @@ fn pack_one(f: PackFmt, v: &Value, out: &mut Vec<u8>) -> R<()> {
         PackFmt::Pad => out.push(0),
         PackFmt::Boolean => out.push(u8::from(v.as_bool().unwrap_or(false))),
         PackFmt::Signed(1, _) | PackFmt::Unsigned(1, _) => out.push(int(v) as u8),
-        PackFmt::Signed(2, l) | PackFmt::Unsigned(2, l) => put(out, &(int(v) as u16).to_le_bytes(), l),
-        PackFmt::Signed(4, l) | PackFmt::Unsigned(4, l) => put(out, &(int(v) as u32).to_le_bytes(), l),
+        PackFmt::Signed(2, l) | PackFmt::Unsigned(2, l) => {
+            put(out, &(int(v) as u16).to_le_bytes(), l)
+        }
+        PackFmt::Signed(4, l) | PackFmt::Unsigned(4, l) => {
+            put(out, &(int(v) as u32).to_le_bytes(), l)
+        }
         PackFmt::Signed(_, l) => put(out, &(int(v) as u64).to_le_bytes(), l),
         PackFmt::Unsigned(_, l) => {
             let x = v.as_f64().unwrap_or(0.0);
@@ -445,7 +504,10 @@ fn pack_one(f: PackFmt, v: &Value, out: &mut Vec<u8>) -> R<()> {
         PackFmt::Raw(n) => {
             let b = bytes_of(v)?;
             if b.len() != n {
-                return Err(PfaError::runtime(3000, "raw bytes does not have specified size"));
+                return Err(PfaError::runtime(
+                    3000,
+                    "raw bytes does not have specified size",
+                ));
             }
             out.extend_from_slice(b);
         }
@@ -457,7 +519,10 @@ fn pack_one(f: PackFmt, v: &Value, out: &mut Vec<u8>) -> R<()> {
         PackFmt::LengthPrefixed => {
             let b = bytes_of(v)?;
             if b.len() > 255 {
-                return Err(PfaError::runtime(3001, "length prefixed bytes is larger than 255 bytes"));
+                return Err(PfaError::runtime(
+                    3001,
+                    "length prefixed bytes is larger than 255 bytes",
+                ));
             }
             out.push(b.len() as u8);
             out.extend_from_slice(b);

@@ -27,7 +27,9 @@ pub struct SharedPool {
     locks: Mutex<HashMap<Arc<str>, Arc<Mutex<()>>>>,
 }
 
-fn relock<'a, T>(r: Result<MutexGuard<'a, T>, std::sync::PoisonError<MutexGuard<'a, T>>>) -> MutexGuard<'a, T> {
+fn relock<'a, T>(
+    r: Result<MutexGuard<'a, T>, std::sync::PoisonError<MutexGuard<'a, T>>>,
+) -> MutexGuard<'a, T> {
     // Updates never panic while holding a lock; if a host thread did, the data is still
     // a complete old or new version, so continue with it.
     r.unwrap_or_else(|e| e.into_inner())
