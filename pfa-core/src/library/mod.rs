@@ -11,6 +11,27 @@
 pub(crate) mod args;
 pub mod core;
 pub mod math;
+pub mod string;
+pub mod parse;
+pub mod cast;
+pub mod regex;
+pub mod bytes;
+pub mod array;
+pub mod map;
+pub mod enums;
+pub mod fixed;
+pub mod impute;
+pub mod interp;
+pub mod time;
+pub mod prob;
+pub mod special;
+pub mod la;
+pub mod metric;
+pub mod rand;
+pub mod link;
+pub mod kernel;
+pub mod stat;
+pub mod model;
 pub mod names;
 #[cfg(test)]
 pub(crate) mod testing;
@@ -102,6 +123,27 @@ impl Registry {
         let mut r = Registry::default();
         core::register(&mut r);
         math::register(&mut r);
+        string::register(&mut r);
+        parse::register(&mut r);
+        cast::register(&mut r);
+        regex::register(&mut r);
+        bytes::register(&mut r);
+        array::register(&mut r);
+        map::register(&mut r);
+        enums::register(&mut r);
+        fixed::register(&mut r);
+        impute::register(&mut r);
+        interp::register(&mut r);
+        time::register(&mut r);
+        prob::register(&mut r);
+        special::register(&mut r);
+        la::register(&mut r);
+        metric::register(&mut r);
+        rand::register(&mut r);
+        link::register(&mut r);
+        kernel::register(&mut r);
+        stat::register(&mut r);
+        model::register(&mut r);
         r
     }
 

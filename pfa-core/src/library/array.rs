@@ -1,0 +1,8 @@
+//! Array library (spec §17): a.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Casting library (spec §16): cast.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Enum functions (spec §20): enum.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Fixed functions (spec §20): fixed.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Interpolation library (spec §23): interp.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

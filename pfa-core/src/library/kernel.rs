@@ -1,0 +1,8 @@
+//! Kernel functions: m.kernel.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Link functions: m.link.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Map library (spec §18): map.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Data mining models (spec §26): model.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

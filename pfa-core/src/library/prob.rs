@@ -1,0 +1,8 @@
+//! Probability distributions (spec §24): prob.dist.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

@@ -1,0 +1,8 @@
+//! Descriptive statistics (spec §25): stat.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

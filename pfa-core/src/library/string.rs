@@ -1,0 +1,8 @@
+//! String library (spec §13): s.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}

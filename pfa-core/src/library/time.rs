@@ -1,0 +1,8 @@
+//! Date/time library (spec §21): time.*
+
+use super::Registry;
+
+/// Registers this namespace's functions.
+pub fn register(r: &mut Registry) {
+    let _ = r;
+}
