@@ -472,11 +472,9 @@ impl<'a> Matcher<'a, '_> {
             (Pattern::Union(ps), Type::Union(bs)) => self.union_branches(ps, bs),
             (Pattern::Union(ps), _) => {
                 // Concrete branches first, so that e.g. `null` meets `null` rather than a
-                // wildcard next to it.
-                let order = ps
-                    .iter()
-                    .filter(|p| p.concrete().is_some())
-                    .chain(ps.iter().filter(|p| p.concrete().is_none()));
+                // wildcard next to it; then as for union arguments.
+                let mut order: Vec<&'a Pattern> = ps.iter().collect();
+                order.sort_by_key(|p| self.preference(p, arg));
                 for p in order {
                     let mark = self.occ.len();
                     if self.unify(p, arg, strict) {
@@ -1122,6 +1120,29 @@ mod tests {
             .matches(&[datum.clone(), Type::Record(bad_id)], &t)
             .is_none());
         let walk = sig("(datum: record D, treeNode: record T {pass: union<T, any S>, fail: union<T, S>}, test: fcn(D, T) -> boolean) -> S");
+        // A branch that is not a union still finds the right pattern branch.
+        let half_id = named(&mut t, "Half", NamedKind::Record { fields: vec![] });
+        let half = Type::Record(half_id);
+        t.set_kind(
+            half_id,
+            NamedKind::Record {
+                fields: vec![
+                    field("pass", Type::Double),
+                    field("fail", Type::Union(vec![half.clone(), Type::Double])),
+                ],
+            },
+        );
+        let m = walk
+            .matches(
+                &[
+                    datum.clone(),
+                    half.clone(),
+                    fcn(&[datum.clone(), half], Type::Boolean),
+                ],
+                &t,
+            )
+            .unwrap();
+        assert_eq!(m.ret, Type::Double);
         let m = walk
             .matches(
                 &[
