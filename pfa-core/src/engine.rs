@@ -24,6 +24,9 @@ pub struct LoadOptions {
     pub seed: Option<i64>,
 }
 
+/// Where `log` messages go: called with the text and the optional namespace.
+pub type LogFn = Box<dyn FnMut(&str, Option<&str>) + Send>;
+
 /// Where an emit engine's outputs go.
 pub type EmitFn = Box<dyn FnMut(Value) + Send>;
 
@@ -174,6 +177,11 @@ impl Engine {
     /// Sets where an emit engine sends its outputs (default: discarded).
     pub fn set_emit(&mut self, f: EmitFn) {
         self.inner.set_emit(f)
+    }
+
+    /// Sets where `log` messages go: `f(text, namespace)` (default: standard error).
+    pub fn set_log(&mut self, f: LogFn) {
+        self.inner.set_log(f)
     }
 
     /// Fold engines: combines two tallies with the document's `merge`.

@@ -30,9 +30,14 @@ pub(crate) mod check;
 pub(crate) mod compile;
 pub(crate) mod vm;
 
-pub use engine::{EmitFn, Engine, LoadOptions, Program};
+pub use engine::{EmitFn, Engine, LoadOptions, LogFn, Program};
 pub use error::{PfaError, RuntimeError};
 pub use syntax::ast::Method;
 pub use types::{Type, TypeTable};
 pub use value::json::JsonStyle;
 pub use value::Value;
+
+// Keeps the README's Rust example compiling and correct.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -17,6 +17,9 @@ use crate::vm::instr::BinOp;
 
 type R<T> = Result<T, PfaError>;
 
+/// What a function reference calls: a user function, or a library native.
+type RefTarget = Result<usize, (crate::library::NativeFn, Arc<Site>)>;
+
 fn texpr(ty: Type, loc: LocId, kind: TKind) -> TExpr {
     TExpr {
         ty,
@@ -221,7 +224,7 @@ impl Checker<'_> {
                 match to {
                     None => Ok(texpr(ty, loc, TKind::Attr(Box::new(base), steps))),
                     Some(to) => {
-                        let to = self.to_form(to, &ty, loc, false)?;
+                        let to = self.replacement_clause(to, &ty, loc, false)?;
                         Ok(texpr(
                             base.ty.clone(),
                             loc,
@@ -241,7 +244,7 @@ impl Checker<'_> {
                     None => Ok(texpr(ty, loc, TKind::CellGet(idx, steps))),
                     Some(to) => {
                         self.mark_modifies();
-                        let to = self.to_form(to, &ty, loc, true)?;
+                        let to = self.replacement_clause(to, &ty, loc, true)?;
                         Ok(texpr(cty, loc, TKind::CellTo(idx, steps, to)))
                     }
                 }
@@ -267,7 +270,7 @@ impl Checker<'_> {
                     (None, None) => Ok(texpr(ty, loc, TKind::PoolGet(idx, Box::new(key), steps))),
                     (Some(to), Some(init)) => {
                         self.mark_modifies();
-                        let to = self.to_form(to, &ty, loc, true)?;
+                        let to = self.replacement_clause(to, &ty, loc, true)?;
                         let init = self.sealed(init)?;
                         let init = self.coerce(init, &pty, loc, "pool-to init")?;
                         Ok(texpr(
@@ -1010,7 +1013,7 @@ impl Checker<'_> {
         Ok((steps, ty))
     }
 
-    fn to_form(&mut self, to: &To, ty: &Type, loc: LocId, is_update: bool) -> R<TTo> {
+    fn replacement_clause(&mut self, to: &To, ty: &Type, loc: LocId, is_update: bool) -> R<TTo> {
         match to {
             To::Value(x) => {
                 let v = self.sealed(x)?;
@@ -1121,11 +1124,9 @@ impl Checker<'_> {
         loc: LocId,
     ) -> R<(Closure, FcnType)> {
         // The referenced function's parameters and return type, and how to call it.
-        let (params, ret, target): (
-            Vec<(String, Type)>,
-            Type,
-            Result<usize, (crate::library::NativeFn, Arc<Site>)>,
-        ) = if let Some(short) = name.strip_prefix("u.") {
+        let (params, ret, target): (Vec<(String, Type)>, Type, RefTarget) = if let Some(short) =
+            name.strip_prefix("u.")
+        {
             let (idx, sig) = self
                 .user_fns
                 .get(short)

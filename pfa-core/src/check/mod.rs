@@ -6,7 +6,6 @@
 //! This module does not know about bytecode or engine state.
 
 mod expr;
-pub(crate) use expr::{format_type, parse_format};
 mod scope;
 pub mod tir;
 
@@ -342,10 +341,8 @@ impl<'a> Checker<'a> {
 
     fn check_options(&mut self) -> Result<(), PfaError> {
         for (k, v) in &self.doc.options {
-            if k == "timeout" || k.starts_with("timeout.") {
-                if !v.is_i64() {
-                    return Err(self.semantic(0, format!("option \"{k}\" must be an integer")));
-                }
+            if (k == "timeout" || k.starts_with("timeout.")) && !v.is_i64() {
+                return Err(self.semantic(0, format!("option \"{k}\" must be an integer")));
             }
         }
         Ok(())

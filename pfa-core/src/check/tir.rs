@@ -80,9 +80,6 @@ pub enum TTo {
     Fcn(Closure),
 }
 
-/// Error codes of a path-walking form: (array index not found, map key not found).
-pub type PathCodes = (i32, i32);
-
 /// Typed expression forms.
 #[derive(Clone, Debug)]
 pub enum TKind {
@@ -237,6 +234,7 @@ pub struct TFunc {
     /// Parameter types (slots 0..n).
     pub params: Vec<Type>,
     /// Return type.
+    #[allow(dead_code)] // part of the IR's description of a function; read by tests and dumps
     pub ret: Type,
     /// Total frame slots used by symbols.
     pub nslots: u16,

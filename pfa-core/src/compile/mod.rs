@@ -60,8 +60,6 @@ pub struct PathSpec {
     pub steps: Vec<PStep>,
     /// (array index not found, map key not found) codes.
     pub codes: (i32, i32),
-    /// The form's name for messages (`attr`, `cell`, ...).
-    pub form: &'static str,
 }
 
 /// Replacement value or function.
@@ -206,11 +204,6 @@ pub struct Compiled {
     pub source: Json,
     /// Location table of the document.
     pub locs: Vec<Loc>,
-}
-
-/// Checks and compiles a document.
-pub fn build(doc: Document, opts: &LoadOptions) -> Result<Compiled, PfaError> {
-    build_with(doc, opts, &Registry::standard(), Json::Null)
 }
 
 /// Checks and compiles with a given library and the document's JSON (kept for snapshots).
@@ -438,7 +431,7 @@ impl Compiler {
         self.emit(Instr::Const { dst, k }, loc);
     }
 
-    fn path(&mut self, steps: &[TStep], codes: (i32, i32), form: &'static str) -> R<u32> {
+    fn path(&mut self, steps: &[TStep], codes: (i32, i32)) -> R<u32> {
         let mut out = Vec::new();
         for s in steps {
             out.push(match s {
@@ -447,24 +440,15 @@ impl Compiler {
                 TStep::Field(i) => PStep::Field(*i),
             });
         }
-        self.paths.push(PathSpec {
-            steps: out,
-            codes,
-            form,
-        });
+        self.paths.push(PathSpec { steps: out, codes });
         Ok((self.paths.len() - 1) as u32)
     }
 
-    fn opt_path(
-        &mut self,
-        steps: &[TStep],
-        codes: (i32, i32),
-        form: &'static str,
-    ) -> R<Option<u32>> {
+    fn opt_path(&mut self, steps: &[TStep], codes: (i32, i32)) -> R<Option<u32>> {
         if steps.is_empty() {
             Ok(None)
         } else {
-            self.path(steps, codes, form).map(Some)
+            self.path(steps, codes).map(Some)
         }
     }
 
@@ -794,21 +778,21 @@ impl Compiler {
             }
             TKind::Attr(base, steps) => {
                 let b = self.operand(base)?;
-                let path = self.path(steps, (2000, 2001), "attr")?;
+                let path = self.path(steps, (2000, 2001))?;
                 self.emit(Instr::Path { dst, src: b, path }, loc);
             }
             TKind::AttrTo(base, steps, to) => {
                 let b = self.operand(base)?;
-                let path = self.path(steps, (2002, 2003), "attr-to")?;
+                let path = self.path(steps, (2002, 2003))?;
                 let to = self.to(to)?;
                 self.op(OpSpec::AttrTo { src: b, path, to }, dst, loc);
             }
             TKind::CellGet(cell, steps) => {
-                let path = self.opt_path(steps, (2004, 2005), "cell")?;
+                let path = self.opt_path(steps, (2004, 2005))?;
                 self.op(OpSpec::CellGet { cell: *cell, path }, dst, loc);
             }
             TKind::CellTo(cell, steps, to) => {
-                let path = self.opt_path(steps, (2006, 2007), "cell-to")?;
+                let path = self.opt_path(steps, (2006, 2007))?;
                 let to = self.to(to)?;
                 self.op(
                     OpSpec::CellTo {
@@ -822,7 +806,7 @@ impl Compiler {
             }
             TKind::PoolGet(pool, key, steps) => {
                 let k = self.operand(key)?;
-                let path = self.opt_path(steps, (2008, 2009), "pool")?;
+                let path = self.opt_path(steps, (2008, 2009))?;
                 self.op(
                     OpSpec::PoolGet {
                         pool: *pool,
@@ -835,7 +819,7 @@ impl Compiler {
             }
             TKind::PoolTo(pool, key, steps, to, init) => {
                 let k = self.operand(key)?;
-                let path = self.opt_path(steps, (2010, 2011), "pool-to")?;
+                let path = self.opt_path(steps, (2010, 2011))?;
                 let to = self.to(to)?;
                 let i = self.operand(init)?;
                 self.op(

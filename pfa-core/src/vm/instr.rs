@@ -88,8 +88,6 @@ pub enum Instr {
         a: Slot,
         b: Slot,
     },
-    /// `dst = !a` (boolean)
-    Not { dst: Slot, a: Slot },
     /// Unconditional jump.
     Jump { to: u32 },
     /// Jump if the boolean in `cond` is false.

@@ -39,8 +39,7 @@ const STACK_SEGMENT: usize = 4 * 1024 * 1024;
 /// Loop back-edges and calls between clock checks.
 const TICKS: u32 = 1024;
 
-/// Where log messages go.
-pub type LogFn = Box<dyn FnMut(&str, Option<&str>) + Send>;
+pub use crate::engine::LogFn;
 
 /// Per-instance state and execution.
 pub struct Machine {
@@ -338,9 +337,10 @@ impl Machine {
 
     fn exec_inner(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
         if self.depth >= MAX_DEPTH {
+            let name = prog.funcs.get(fidx).map(|f| f.name.as_str()).unwrap_or("?");
             return Err(PfaError::runtime(
                 RECURSION_CODE,
-                format!("recursion depth limit of {MAX_DEPTH} exceeded"),
+                format!("recursion depth limit of {MAX_DEPTH} exceeded (calling {name})"),
             ));
         }
         self.tick()?;
@@ -404,13 +404,6 @@ impl Machine {
                         &self.stack[base + a as usize],
                         &self.stack[base + b as usize],
                     )?;
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::Not { dst, a } => {
-                    let v = match &self.stack[base + a as usize] {
-                        Value::Boolean(b) => Value::Boolean(!b),
-                        _ => return Err(internal("not on non-boolean")),
-                    };
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Jump { to } => *pc = to as usize,

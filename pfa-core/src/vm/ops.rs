@@ -128,7 +128,7 @@ pub fn value_is(v: &Value, ty: &Type) -> bool {
 }
 
 impl Machine {
-    fn to_value(
+    fn replacement(
         &mut self,
         prog: &Compiled,
         to: &ToSpec,
@@ -159,7 +159,7 @@ impl Machine {
         match path {
             None => {
                 let r = root.clone();
-                self.to_value(prog, to, move || Ok(r), base, frame)
+                self.replacement(prog, to, move || Ok(r), base, frame)
             }
             Some(p) => {
                 let spec = &prog.paths[p as usize];
