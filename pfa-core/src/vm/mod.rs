@@ -19,6 +19,7 @@ use crate::error::{PfaError, RuntimeError};
 use crate::library::{Host, RandomSource};
 use crate::syntax::ast::{Method, TryFilter};
 use crate::types::{Type, TypeTable};
+use crate::value::cmp::cmp_f64;
 use crate::value::json::{to_json, JsonStyle};
 use crate::value::Value;
 use instr::{BinOp, Instr};
@@ -778,12 +779,15 @@ fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, PfaError> {
         (GeL, Long(x), Long(y)) => Boolean(x >= y),
         (EqL, Long(x), Long(y)) => Boolean(x == y),
         (NeL, Long(x), Long(y)) => Boolean(x != y),
-        (LtD, Double(x), Double(y)) => Boolean(x < y),
-        (LeD, Double(x), Double(y)) => Boolean(x <= y),
-        (GtD, Double(x), Double(y)) => Boolean(x > y),
-        (GeD, Double(x), Double(y)) => Boolean(x >= y),
-        (EqD, Double(x), Double(y)) => Boolean(x == y),
-        (NeD, Double(x), Double(y)) => Boolean(x != y),
+        // Doubles compare in the total order that `cmp` and sorting use (NaN equals
+        // NaN and is above every number), so an operator gives the same answer whether
+        // it is compiled inline or called through a function reference.
+        (LtD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_lt()),
+        (LeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_le()),
+        (GtD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_gt()),
+        (GeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_ge()),
+        (EqD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_eq()),
+        (NeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_ne()),
         _ => return Err(bad_operands(op)),
     })
 }
