@@ -150,6 +150,8 @@ pub struct ErrorSpec {
 pub struct Compiled {
     /// Engine name.
     pub name: String,
+    /// The name as a value for the `name` symbol (built once, not per action).
+    pub name_value: Value,
     /// Scoring method.
     pub method: Method,
     /// Input type.
@@ -233,6 +235,7 @@ pub fn build_with(
         .map(|(k, v)| (Arc::from(k.as_str()), Value::str(v)))
         .collect();
     Ok(Compiled {
+        name_value: Value::str(&name),
         name,
         method: doc.method,
         input_type: checked.input,

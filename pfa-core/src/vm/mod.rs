@@ -175,7 +175,7 @@ impl Machine {
         match p {
             Predef::Input => input.take().unwrap_or(Value::Null),
             Predef::Tally => self.tally.clone().unwrap_or(Value::Null),
-            Predef::Name => Value::str(&prog.name),
+            Predef::Name => prog.name_value.clone(),
             Predef::Instance => Value::Int(self.instance as i32),
             Predef::Metadata => prog.metadata.clone(),
             Predef::Version => Value::Int(prog.version.unwrap_or(0)),
