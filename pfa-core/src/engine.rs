@@ -165,7 +165,21 @@ impl Engine {
 
     /// Scores one datum. Map: the output; emit: `null` (outputs go to the emit callback);
     /// fold: the new tally. On error, cells and pools marked `rollback` are restored.
+    ///
+    /// A datum that does not have the input type's representation (e.g. a `Value::Int`
+    /// for a `double` input) is refused with [`PfaError::Data`] before anything runs;
+    /// data decoded with [`Program::input_from_json`] always fits.
     pub fn action(&mut self, input: Value) -> Result<Value, PfaError> {
+        let prog = self.inner.program();
+        if !crate::value::convert::conforms(&input, &prog.input_type, &prog.types) {
+            return Err(PfaError::Data {
+                message: format!(
+                    "input does not have the input type {}",
+                    prog.types.show(&prog.input_type)
+                ),
+                at: None,
+            });
+        }
         self.inner.action(input)
     }
 
@@ -186,7 +200,21 @@ impl Engine {
 
     /// Fold engines: combines two tallies with the document's `merge`.
     pub fn merge(&mut self, one: Value, two: Value) -> Result<Value, PfaError> {
+        self.check_tally(&one)?;
+        self.check_tally(&two)?;
         self.inner.merge(one, two)
+    }
+
+    fn check_tally(&self, v: &Value) -> Result<(), PfaError> {
+        let prog = self.inner.program();
+        if crate::value::convert::conforms(v, &prog.output_type, &prog.types) {
+            Ok(())
+        } else {
+            Err(PfaError::Data {
+                message: format!("tally does not have the output type {}", prog.types.show(&prog.output_type)),
+                at: None,
+            })
+        }
     }
 
     /// Fold engines: the current tally.
@@ -196,6 +224,7 @@ impl Engine {
 
     /// Fold engines: replaces the current tally.
     pub fn set_tally(&mut self, v: Value) -> Result<(), PfaError> {
+        self.check_tally(&v)?;
         self.inner.set_tally(v)
     }
 

@@ -20,7 +20,10 @@ const COUNTER: &str = r#"{
 fn shared_state_updates_are_atomic_across_threads() {
     let program = Program::from_str(COUNTER, &LoadOptions::default()).unwrap();
     let engines = program.engines(4).unwrap();
-    assert_eq!(engines.iter().map(|e| e.instance()).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+    assert_eq!(
+        engines.iter().map(|e| e.instance()).collect::<Vec<_>>(),
+        vec![0, 1, 2, 3]
+    );
     let handles: Vec<_> = engines
         .into_iter()
         .map(|mut e| {
@@ -78,7 +81,12 @@ fn emit_callback_receives_outputs_in_order() {
     e.set_emit(Box::new(move |v| sink.lock().unwrap().push(v)));
     e.action(Value::Int(1)).unwrap();
     e.action(Value::Int(2)).unwrap();
-    let got: Vec<i32> = got.lock().unwrap().iter().map(|v| v.as_i64().unwrap() as i32).collect();
+    let got: Vec<i32> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap() as i32)
+        .collect();
     assert_eq!(got, vec![1, 10, 2, 20]);
 }
 
@@ -91,21 +99,33 @@ fn runtime_errors_carry_code_function_and_place() {
         Err(PfaError::Runtime(r)) => {
             assert_eq!(r.code, 18000);
             assert_eq!(r.message, "int overflow");
-            assert!(r.loc.as_ref().unwrap().path.starts_with("action[0]"), "{r:?}");
+            assert!(
+                r.loc.as_ref().unwrap().path.starts_with("action[0]"),
+                "{r:?}"
+            );
         }
         other => panic!("expected a runtime error, got {other:?}"),
     }
     // The engine keeps working after a failed action.
     assert!(matches!(e.action(Value::Int(1)).ok(), None));
-    assert!(matches!(e.action(Value::Int(-5)), Ok(Value::Int(2147483642))));
+    assert!(matches!(
+        e.action(Value::Int(-5)),
+        Ok(Value::Int(2147483642))
+    ));
 }
 
 #[test]
 fn semantic_errors_name_the_path_and_mark() {
-    let doc = r#"{"input": "int", "output": "string", "action": [{"@": "line 7", "+": ["input", 1]}]}"#;
-    let err = Program::from_str(doc, &LoadOptions::default()).err().expect("type error");
+    let doc =
+        r#"{"input": "int", "output": "string", "action": [{"@": "line 7", "+": ["input", 1]}]}"#;
+    let err = Program::from_str(doc, &LoadOptions::default())
+        .err()
+        .expect("type error");
     let text = err.to_string();
-    assert!(text.contains("action[0]") && text.contains("line 7"), "{text}");
+    assert!(
+        text.contains("action[0]") && text.contains("line 7"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -123,7 +143,10 @@ fn external_sources_are_read_only_where_allowed() {
     };
     let p = Program::from_str(doc, &opts).unwrap();
     let out = p.engine().unwrap().action(Value::Null).unwrap();
-    assert_eq!(p.output_to_json(&out, JsonStyle::Avro), serde_json::json!([1, 2, 3]));
+    assert_eq!(
+        p.output_to_json(&out, JsonStyle::Avro),
+        serde_json::json!([1, 2, 3])
+    );
     // Paths that leave the allowed folder are refused.
     let escape = doc.replace("init.json", "../etc/passwd");
     assert!(Program::from_str(&escape, &opts).is_err());
@@ -150,4 +173,19 @@ fn randseed_makes_instances_reproducible_and_distinct() {
     };
     assert_eq!(draw(0), draw(0));
     assert_ne!(draw(0), draw(1));
+}
+
+#[test]
+fn data_of_the_wrong_type_is_refused_cleanly() {
+    let doc = r#"{"input": "double", "output": "double", "action": [{"+": ["input", 1]}]}"#;
+    let p = Program::from_str(doc, &LoadOptions::default()).unwrap();
+    let mut e = p.engine().unwrap();
+    assert!(matches!(
+        e.action(Value::Int(1)),
+        Err(PfaError::Data { .. })
+    ));
+    assert!(matches!(e.action(Value::Double(1.0)), Ok(Value::Double(x)) if x == 2.0));
+    let bad = serde_json::json!({"not": "a double"});
+    let err = p.input_from_json(&bad, JsonStyle::Avro).unwrap_err();
+    assert!(err.to_string().contains("bad input datum"), "{err}");
 }
