@@ -58,6 +58,15 @@ impl Failure {
         }
     }
 
+    /// A key grouping similar load failures: the class and the message with quoted
+    /// names and numbers blanked out (`library function "…" is not implemented`).
+    pub fn load_key(&self) -> String {
+        match self {
+            Failure::Error(e) => format!("{}: {}", e.class, truncate(&normalize(&e.message), 100)),
+            other => other.key(),
+        }
+    }
+
     /// A short key grouping similar failures (class, or the panic message).
     pub fn key(&self) -> String {
         match self {
@@ -68,6 +77,36 @@ impl Failure {
     }
 }
 
+/// Blanks out quoted text and numbers, so messages that differ only in names or values
+/// group together; keeps the first line only.
+pub fn normalize(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or("");
+    let mut out = String::with_capacity(first.len());
+    let mut in_quote = false;
+    let mut last_digit = false;
+    for c in first.chars() {
+        if c == '"' {
+            if in_quote {
+                out.push_str("…\"");
+            } else {
+                out.push('"');
+            }
+            in_quote = !in_quote;
+            last_digit = false;
+        } else if in_quote {
+        } else if c.is_ascii_digit() {
+            if !last_digit {
+                out.push('N');
+            }
+            last_digit = true;
+        } else {
+            last_digit = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The result of one call: its JSON-encoded output or why there is none.
 pub type Outcome = Result<Json, Failure>;
 
@@ -76,5 +115,28 @@ pub fn describe_outcome(o: &Outcome) -> String {
     match o {
         Ok(j) => truncate(&j.to_string(), 300),
         Err(f) => f.describe(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizing() {
+        assert_eq!(
+            normalize("library function \"m.x\" is not implemented"),
+            "library function \"…\" is not implemented"
+        );
+        assert_eq!(
+            normalize("found 0.0147 at $.a[12]\nmore"),
+            "found N.N at $.a[N]"
+        );
+        let f = Failure::Error(ErrorInfo::new(
+            "PFASemanticException",
+            None,
+            "no cell \"y\"",
+        ));
+        assert_eq!(f.load_key(), "PFASemanticException: no cell \"…\"");
     }
 }

@@ -100,6 +100,10 @@ pub struct Sample {
     pub actual: String,
 }
 
+/// A failed trial's reason key, its (example, trial) position, and a builder for its
+/// sample (called only when the sample may be kept).
+pub type FailureNote<'a> = (String, (usize, usize), &'a dyn Fn() -> Sample);
+
 /// How often a failure reason occurred, with its first example.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reason {
@@ -132,6 +136,8 @@ pub struct Aggregate {
     pub by_name: BTreeMap<String, NameCounts>,
     /// Failure reasons.
     pub reasons: HashMap<String, Reason>,
+    /// Remarks for the reader that are not failures (e.g. a filter that matched nothing).
+    pub notes: Vec<String>,
 }
 
 /// How many file errors are kept verbatim.
@@ -151,6 +157,7 @@ impl Aggregate {
             error_count: 0,
             by_name: BTreeMap::new(),
             reasons: HashMap::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -181,7 +188,7 @@ impl Aggregate {
         doubted: bool,
         official: bool,
         strict: bool,
-        failure: Option<(String, (usize, usize), &dyn Fn() -> Sample)>,
+        failure: Option<FailureNote<'_>>,
     ) {
         self.totals.record(official, strict);
         let n = self.by_name.entry(name.to_string()).or_default();
@@ -224,6 +231,7 @@ impl Aggregate {
         self.load_failures += other.load_failures;
         self.panics += other.panics;
         self.error_count += other.error_count;
+        self.notes.extend(other.notes);
         for e in other.errors {
             if self.errors.len() < MAX_ERRORS {
                 self.errors.push(e);
@@ -362,6 +370,9 @@ impl Aggregate {
             for e in &self.errors {
                 let _ = writeln!(s, "  {e}");
             }
+        }
+        for n in &self.notes {
+            let _ = writeln!(s, "note: {n}");
         }
         s.push('\n');
         self.failure_table(&mut s);

@@ -86,17 +86,20 @@ impl Example {
     pub fn parse(index: usize, line: usize, text: &str) -> Result<Example, String> {
         let mut obj: HashMap<String, Box<RawValue>> =
             serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
-        let field = |obj: &mut HashMap<String, Box<RawValue>>, k: &str| -> Result<Option<Json>, String> {
-            obj.remove(k)
-                .map(|r| serde_json::from_str(r.get()).map_err(|e| format!("\"{k}\": {e}")))
-                .transpose()
-        };
+        let field =
+            |obj: &mut HashMap<String, Box<RawValue>>, k: &str| -> Result<Option<Json>, String> {
+                obj.remove(k)
+                    .map(|r| serde_json::from_str(r.get()).map_err(|e| format!("\"{k}\": {e}")))
+                    .transpose()
+            };
         let function = match field(&mut obj, "function")? {
             Some(Json::String(s)) => s,
             _ => return Err("missing \"function\" name".into()),
         };
         let engine = field(&mut obj, "engine")?.unwrap_or(Json::Null);
-        let oracle_doubt = field(&mut obj, "oracle-doubt")?.and_then(|j| j.as_bool()).unwrap_or(false);
+        let oracle_doubt = field(&mut obj, "oracle-doubt")?
+            .and_then(|j| j.as_bool())
+            .unwrap_or(false);
         let trials: Vec<Box<RawValue>> = match obj.remove("trials") {
             Some(r) => serde_json::from_str(r.get())
                 .map_err(|e| format!("{function}: \"trials\" is not an array: {e}"))?,
@@ -355,10 +358,7 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
             if matches!(f, Failure::Panic(_)) {
                 agg.panics += 1;
             }
-            let key = match &f {
-                Failure::Error(e) => format!("load failure: {}", e.class),
-                other => format!("load failure: {}", other.key()),
-            };
+            let key = format!("load failure: {}", f.load_key());
             let actual = f.describe();
             for i in 0..ex.trial_count() {
                 let sample = || match ex.trial(i) {
@@ -421,7 +421,11 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
             expected: "no panic".into(),
             actual: actual.clone(),
         };
-        agg.reason(format!("panic at end: {}", truncate(&msg, 120)), (ex.index, usize::MAX), &s);
+        agg.reason(
+            format!("panic at end: {}", truncate(&msg, 120)),
+            (ex.index, usize::MAX),
+            &s,
+        );
     }
 }
 
@@ -467,6 +471,14 @@ pub fn run_suite(path: &Path, engine: &dyn SuiteEngine, opts: &SuiteOptions) -> 
             None
         }
     });
+    // Skip unselected examples before they are sent to a worker and parsed.
+    let items = items.filter(|raw| {
+        opts.functions.is_empty()
+            || match peek_function(&raw.text) {
+                Some(f) => opts.functions.contains(&f),
+                None => true,
+            }
+    });
     let parts = run_parallel(
         items,
         opts.threads.max(1),
@@ -483,10 +495,28 @@ pub fn run_suite(path: &Path, engine: &dyn SuiteEngine, opts: &SuiteOptions) -> 
     for p in parts {
         agg.merge(p);
     }
+    for f in &opts.functions {
+        if !agg.by_name.contains_key(f) {
+            agg.notes
+                .push(format!("no example of function {f} was found"));
+        }
+    }
     if let Some(e) = scan_error {
         agg.error(format!("{}: {e}", path.display()));
     }
     agg
+}
+
+/// The function name of an example whose text starts with `{"function": "NAME"` (the
+/// usual layout), without parsing the rest; `None` if it does not start that way.
+pub fn peek_function(text: &str) -> Option<String> {
+    let rest = text.trim_start().strip_prefix('{')?.trim_start();
+    let rest = rest.strip_prefix("\"function\"")?.trim_start();
+    let rest = rest.strip_prefix(':')?.trim_start();
+    serde_json::Deserializer::from_str(rest)
+        .into_iter::<String>()
+        .next()?
+        .ok()
 }
 
 #[cfg(test)]
@@ -537,6 +567,20 @@ mod tests {
     }
 
     #[test]
+    fn peeking() {
+        assert_eq!(
+            peek_function(r#" {"function": "a\"b", "x": 1}"#).as_deref(),
+            Some("a\"b")
+        );
+        assert_eq!(
+            peek_function(r#"{"function":"+","engine":{}}"#).as_deref(),
+            Some("+")
+        );
+        assert_eq!(peek_function(r#"{"engine": {}, "function": "+"}"#), None);
+        assert_eq!(peek_function(r#"{"function": 3}"#), None);
+    }
+
+    #[test]
     fn judging() {
         let ex = example(json!([
             {"sample": {"x": 1}, "result": [0.1, 2.0]},
@@ -545,7 +589,9 @@ mod tests {
             {"sample": {"x": 1}, "result": [5.0], "nondeterministic": "unstable"}
         ]));
         let s = &ex.shapes;
-        let t: Vec<Trial> = (0..ex.trial_count()).map(|i| ex.trial(i).unwrap()).collect();
+        let t: Vec<Trial> = (0..ex.trial_count())
+            .map(|i| ex.trial(i).unwrap())
+            .collect();
         let f = (0.1f32) as f64;
         assert_eq!(check_trial(&t[0], &Ok(json!([f, 2.0])), s), Verdict::pass());
         let near = check_trial(&t[0], &Ok(json!([0.1, 2.05])), s);
