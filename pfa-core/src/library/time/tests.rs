@@ -377,3 +377,83 @@ fn weekend_and_work_hours() {
         ok(f, &[d(ts), s(zone)], Value::Boolean(want));
     }
 }
+
+#[test]
+fn local_fields_match_jiff_zoned_times() {
+    // Through the local-mean-time era, DST changes and the far future in zones with
+    // unusual offsets (sub-minute, 30- and 45-minute, +14, negative DST).
+    let zones = [
+        CHI,
+        "Europe/Dublin",
+        "Asia/Kathmandu",
+        "Pacific/Chatham",
+        "Pacific/Kiritimati",
+        "America/St_Johns",
+        "Asia/Tehran",
+        "Australia/Lord_Howe",
+    ];
+    for name in zones {
+        let tz = zone(name).unwrap();
+        let mut ts: i64 = -5_000_000_000;
+        while ts < 20_000_000_000 {
+            let z = Timestamp::from_second(ts).unwrap().to_zoned(tz.clone());
+            let f = local_fields(ts as f64 + 0.25, name, (1, ""), (2, "")).unwrap();
+            let want = Fields {
+                year: z.year().into(),
+                month: z.month().into(),
+                day: z.day().into(),
+                day_of_year: z.day_of_year().into(),
+                day_of_week: z.weekday().to_monday_zero_offset().into(),
+                hour: z.hour().into(),
+                minute: z.minute().into(),
+                second: z.second().into(),
+            };
+            assert_eq!(f, want, "{name} at {ts}");
+            ts += 3_600_017;
+        }
+    }
+}
+
+#[test]
+fn make_timestamp_matches_jiff_compatible() {
+    for name in [
+        CHI,
+        "Europe/Dublin",
+        "Australia/Lord_Howe",
+        "Asia/Kathmandu",
+    ] {
+        let tz = zone(name).unwrap();
+        for year in (1850..2400).step_by(7) {
+            for (month, day, hour, minute) in [
+                (1, 31, 0, 0),
+                (3, 10, 2, 30),
+                (4, 5, 2, 15),
+                (10, 6, 1, 45),
+                (11, 3, 1, 30),
+                (12, 31, 23, 59),
+            ] {
+                let dt = DateTime::new(year as i16, month, day, hour, minute, 7, 0).unwrap();
+                let want = tz
+                    .to_ambiguous_timestamp(dt)
+                    .compatible()
+                    .unwrap()
+                    .as_second() as f64
+                    + 0.5;
+                let args: Vec<Value> = [
+                    year,
+                    month.into(),
+                    day.into(),
+                    hour.into(),
+                    minute.into(),
+                    7,
+                    500,
+                ]
+                .iter()
+                .map(|&x| Value::Int(x))
+                .chain([s(name)])
+                .collect();
+                ok(make_timestamp, &args, d(want));
+            }
+        }
+    }
+}
