@@ -358,7 +358,7 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
             if matches!(f, Failure::Panic(_)) {
                 agg.panics += 1;
             }
-            let key = format!("load failure: {}", f.load_key());
+            let key = reason_key(format!("load failure: {}", f.load_key()), ex);
             let actual = f.describe();
             for i in 0..ex.trial_count() {
                 let sample = || match ex.trial(i) {
@@ -399,6 +399,7 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
         match v.reason {
             None => agg.trial(&ex.function, ex.oracle_doubt, v.official, v.strict, None),
             Some(key) => {
+                let key = reason_key(key, ex);
                 let actual = describe_outcome(&out);
                 let sample = || sample(ex, i, &t, &actual);
                 agg.trial(
@@ -426,6 +427,21 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
             (ex.index, usize::MAX),
             &s,
         );
+    }
+}
+
+/// Wrong values are grouped per function (each is its own bug), other failures across
+/// functions; failures in doubted examples are kept apart from the rest.
+fn reason_key(key: String, ex: &Example) -> String {
+    let key = if key == "wrong result" || key.starts_with("wrong error code") {
+        format!("{key}: {}", ex.function)
+    } else {
+        key
+    };
+    if ex.oracle_doubt {
+        format!("{key} [oracle-doubt]")
+    } else {
+        key
     }
 }
 

@@ -179,15 +179,16 @@ fn suite_counts_verdicts() {
                     "load failure: PFASemanticException: library function \"…\" is not implemented",
                     2
                 ),
-                ("wrong result", 2),
                 ("expected error 1234, got a result", 1),
                 ("output does not have the output type", 1),
                 ("panic: fake engine bug", 1),
                 ("unexpected PFARuntimeException 5555", 1),
+                ("wrong result: // [oracle-doubt]", 1),
+                ("wrong result: bad.fn", 1),
             ]
         );
         // The sample of a reason is its first occurrence in file order.
-        let wrong = &agg.reasons["wrong result"].sample;
+        let wrong = &agg.reasons["wrong result: // [oracle-doubt]"].sample;
         assert_eq!(wrong.name, "//");
         assert_eq!(wrong.input, r#"{"x":-17,"y":5}"#);
         assert_eq!(wrong.expected, "-3");
