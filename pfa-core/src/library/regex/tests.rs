@@ -1,0 +1,1 @@
+//! Tests of the POSIX engine and the `re.*` natives.
