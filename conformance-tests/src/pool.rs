@@ -11,6 +11,10 @@ use crate::guard::guarded;
 /// flat when items are large.
 const QUEUE_PER_WORKER: usize = 2;
 
+/// Stack of each worker: engines may recurse deeply on adversarial documents, and a
+/// stack overflow cannot be caught like a panic. Only touched pages cost memory.
+const WORKER_STACK: usize = 64 << 20;
+
 /// Feeds `items` to `threads` workers and returns their accumulators. A panic in `work`
 /// is caught (the item is lost, the worker keeps going) and reported through
 /// `on_panic` on that worker's accumulator.
@@ -30,8 +34,11 @@ where
     let rx = Mutex::new(rx);
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
+            .map(|i| {
+                let builder = std::thread::Builder::new()
+                    .name(format!("conformance-worker-{i}"))
+                    .stack_size(WORKER_STACK);
+                let spawned = builder.spawn_scoped(scope, || {
                     let mut acc = init();
                     loop {
                         // The lock is held only while waiting for the next item.
@@ -45,9 +52,20 @@ where
                         }
                     }
                     acc
-                })
+                });
+                spawned.ok()
             })
             .collect();
+        if handles.iter().all(Option::is_none) {
+            // No thread could be started: work on this one instead.
+            let mut acc = init();
+            for item in items {
+                if let Err(msg) = guarded(|| work(&mut acc, item)) {
+                    acc.on_panic(msg);
+                }
+            }
+            return vec![acc];
+        }
         for item in items {
             if tx.send(item).is_err() {
                 break;
@@ -56,6 +74,7 @@ where
         drop(tx);
         handles
             .into_iter()
+            .flatten()
             .map(|h| h.join().unwrap_or_else(|_| init()))
             .collect()
     })
