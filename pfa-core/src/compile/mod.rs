@@ -309,6 +309,7 @@ struct Compiler {
     errors: Vec<ErrorSpec>,
     filters: Vec<Option<Vec<TryFilter>>>,
     // Per-function state.
+    const_slots: Vec<(ConstKey, Slot)>,
     code: Vec<Instr>,
     locs: Vec<(u32, LocId)>,
     next: usize,
@@ -316,6 +317,182 @@ struct Compiler {
 }
 
 type R<T> = Result<T, PfaError>;
+
+/// Destination meaning "value not needed": statements compiled into it emit no result.
+const SINK: Slot = Slot::MAX;
+
+/// A scalar constant used as an operand, loaded once per call into a fixed slot.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ConstKey {
+    Bool(bool),
+    Int(i32),
+    Long(i64),
+    Float(u32),
+    Double(u64),
+    Str(Arc<str>),
+}
+
+fn const_key(v: &Value) -> Option<ConstKey> {
+    Some(match v {
+        Value::Boolean(b) => ConstKey::Bool(*b),
+        Value::Int(x) => ConstKey::Int(*x),
+        Value::Long(x) => ConstKey::Long(*x),
+        Value::Float(x) => ConstKey::Float(x.to_bits()),
+        Value::Double(x) => ConstKey::Double(x.to_bits()),
+        Value::String(x) => ConstKey::Str(x.clone()),
+        _ => return None,
+    })
+}
+
+/// Whether an expression's value is computed by one final write to its destination,
+/// after all its reads: then it may target the symbol it reassigns directly.
+fn single_write(e: &TExpr) -> bool {
+    matches!(
+        e.kind,
+        TKind::BinOp(..) | TKind::Call { .. } | TKind::CallUser { .. } | TKind::Const(_) | TKind::Local(_) | TKind::Convert(..)
+    )
+}
+
+/// Collects scalar constants that appear directly as operands (of operators, paths,
+/// conversions), which are worth keeping in slots for the whole call.
+fn collect_operand_consts(e: &TExpr, out: &mut Vec<ConstKey>) {
+    let mut push = |x: &TExpr| {
+        if let TKind::Const(v) = &x.kind {
+            if let Some(k) = const_key(v) {
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+        }
+    };
+    match &e.kind {
+        TKind::BinOp(_, a, b) => {
+            push(a);
+            push(b);
+        }
+        TKind::Convert(x, _) => push(x),
+        TKind::Attr(_, steps) | TKind::CellGet(_, steps) => {
+            for st in steps {
+                if let TStep::Index(x) | TStep::Key(x) = st {
+                    push(x);
+                }
+            }
+        }
+        _ => {}
+    }
+    visit_children(e, &mut |c| collect_operand_consts(c, out));
+}
+
+/// Calls `f` on every direct sub-expression evaluated in the same function.
+fn visit_children(e: &TExpr, f: &mut dyn FnMut(&TExpr)) {
+    let steps = |steps: &[TStep], f: &mut dyn FnMut(&TExpr)| {
+        for st in steps {
+            if let TStep::Index(x) | TStep::Key(x) = st {
+                f(x);
+            }
+        }
+    };
+    let to = |t: &TTo, f: &mut dyn FnMut(&TExpr)| {
+        if let TTo::Value(x) = t {
+            f(x);
+        }
+    };
+    match &e.kind {
+        TKind::Const(_) | TKind::Local(_) | TKind::Error(..) => {}
+        TKind::Convert(x, _) => f(x),
+        TKind::Block(es, _) | TKind::NewArray(es) | TKind::Log(es, _) => es.iter().for_each(f),
+        TKind::Let(bs) | TKind::Set(bs) => bs.iter().for_each(|(_, x)| f(x)),
+        TKind::Call { args, .. } => {
+            for a in args {
+                if let TArg::Expr(x) = a {
+                    f(x);
+                }
+            }
+        }
+        TKind::Logic(_, a, b) | TKind::BinOp(_, a, b) | TKind::While(a, b) | TKind::DoUntil(a, b) => {
+            f(a);
+            f(b);
+        }
+        TKind::CallUser { args, .. } => args.iter().for_each(f),
+        TKind::CallDyn { which, args, .. } => {
+            f(which);
+            args.iter().flatten().for_each(f);
+        }
+        TKind::If(c, t, e2) => {
+            f(c);
+            f(t);
+            if let Some(x) = e2 {
+                f(x);
+            }
+        }
+        TKind::Cond(arms, e2) => {
+            for (c, b) in arms {
+                f(c);
+                f(b);
+            }
+            if let Some(x) = e2 {
+                f(x);
+            }
+        }
+        TKind::For(init, c, step, body) => {
+            init.iter().chain(step).for_each(|(_, x)| f(x));
+            f(c);
+            f(body);
+        }
+        TKind::Foreach(_, a, b) | TKind::Forkey(_, _, a, b) => {
+            f(a);
+            f(b);
+        }
+        TKind::Cast(x, arms, _) => {
+            f(x);
+            arms.iter().for_each(|a| f(&a.body));
+        }
+        TKind::IfNotNull(bs, t, e2) => {
+            bs.iter().for_each(|(_, x)| f(x));
+            f(t);
+            if let Some(x) = e2 {
+                f(x);
+            }
+        }
+        TKind::Unpack(b, _, t, e2) => {
+            f(b);
+            f(t);
+            if let Some(x) = e2 {
+                f(x);
+            }
+        }
+        TKind::Pack(items) => items.iter().for_each(|(_, x)| f(x)),
+        TKind::Attr(b, st) => {
+            f(b);
+            steps(st, f);
+        }
+        TKind::AttrTo(b, st, t) => {
+            f(b);
+            steps(st, f);
+            to(t, f);
+        }
+        TKind::CellGet(_, st) => steps(st, f),
+        TKind::CellTo(_, st, t) => {
+            steps(st, f);
+            to(t, f);
+        }
+        TKind::PoolGet(_, k, st) => {
+            f(k);
+            steps(st, f);
+        }
+        TKind::PoolTo(_, k, st, t, i) => {
+            f(k);
+            steps(st, f);
+            to(t, f);
+            f(i);
+        }
+        TKind::PoolDel(_, k) => f(k),
+        TKind::NewMap(items) => items.iter().for_each(|(_, x)| f(x)),
+        TKind::NewRecord(_, items) => items.iter().for_each(f),
+        TKind::Try(b, _, _) => f(b),
+        TKind::Emit(x) => f(x),
+    }
+}
 
 fn too_big() -> PfaError {
     PfaError::Semantic {
@@ -330,6 +507,25 @@ impl Compiler {
         self.locs = Vec::new();
         self.next = f.nslots as usize;
         self.max = self.next;
+        // Operand constants live in fixed slots loaded once at entry, so loops don't
+        // reload them on every iteration.
+        let mut keys = Vec::new();
+        collect_operand_consts(&f.body, &mut keys);
+        self.const_slots.clear();
+        for k in keys {
+            let slot = self.temp()?;
+            let v = match &k {
+                ConstKey::Bool(b) => Value::Boolean(*b),
+                ConstKey::Int(x) => Value::Int(*x),
+                ConstKey::Long(x) => Value::Long(*x),
+                ConstKey::Float(x) => Value::Float(f32::from_bits(*x)),
+                ConstKey::Double(x) => Value::Double(f64::from_bits(*x)),
+                ConstKey::Str(x) => Value::String(x.clone()),
+            };
+            let kidx = self.konst(v);
+            self.emit(Instr::Const { dst: slot, k: kidx }, f.body.loc);
+            self.const_slots.push((k, slot));
+        }
         let dst = self.temp()?;
         self.expr(&f.body, dst)?;
         self.emit(Instr::Return { src: dst }, f.body.loc);
@@ -405,6 +601,13 @@ impl Compiler {
         if let TKind::Local(s) = e.kind {
             return Ok(s);
         }
+        if let TKind::Const(v) = &e.kind {
+            if let Some(k) = const_key(v) {
+                if let Some((_, s)) = self.const_slots.iter().find(|(c, _)| *c == k) {
+                    return Ok(*s);
+                }
+            }
+        }
         let t = self.temp()?;
         self.expr(e, t)?;
         Ok(t)
@@ -417,19 +620,20 @@ impl Compiler {
             if i + 1 == n && !null_result {
                 self.expr(e, dst)?;
             } else {
-                let t = self.temp()?;
-                self.expr(e, t)?;
+                self.expr(e, SINK)?;
                 self.free_to(mark);
             }
         }
         if null_result || es.is_empty() {
-            let k = self.konst(Value::Null);
-            self.emit(Instr::Const { dst, k }, loc);
+            self.null(dst, loc);
         }
         Ok(())
     }
 
     fn null(&mut self, dst: Slot, loc: LocId) {
+        if dst == SINK {
+            return;
+        }
         let k = self.konst(Value::Null);
         self.emit(Instr::Const { dst, k }, loc);
     }
@@ -470,7 +674,14 @@ impl Compiler {
     fn expr(&mut self, e: &TExpr, dst: Slot) -> R<()> {
         let loc = e.loc;
         let mark = self.next;
+        if dst == SINK && !Self::sinkable(&e.kind) {
+            let t = self.temp()?;
+            self.expr(e, t)?;
+            self.free_to(mark);
+            return Ok(());
+        }
         match &e.kind {
+            TKind::Const(_) | TKind::Local(_) if dst == SINK => {}
             TKind::Const(v) => {
                 let k = self.konst(v.clone());
                 self.emit(Instr::Const { dst, k }, loc);
@@ -491,6 +702,10 @@ impl Compiler {
                     self.expr(v, *slot)?;
                     self.free_to(mark);
                 }
+                self.null(dst, loc);
+            }
+            TKind::Set(bs) if bs.len() == 1 && single_write(&bs[0].1) => {
+                self.expr(&bs[0].1, bs[0].0)?;
                 self.null(dst, loc);
             }
             TKind::Set(bs) => {
@@ -653,8 +868,7 @@ impl Compiler {
                 let cs = self.operand(c)?;
                 let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
                 self.free_to(mark);
-                let t = self.temp()?;
-                self.expr(body, t)?;
+                self.expr(body, SINK)?;
                 self.emit(Instr::Loop { to: top }, loc);
                 let end = self.pc();
                 self.patch(j, end);
@@ -662,8 +876,7 @@ impl Compiler {
             }
             TKind::DoUntil(body, c) => {
                 let top = self.pc();
-                let t = self.temp()?;
-                self.expr(body, t)?;
+                self.expr(body, SINK)?;
                 self.free_to(mark);
                 let cs = self.operand(c)?;
                 let j = self.emit(Instr::JumpIfTrue { cond: cs, to: 0 }, loc);
@@ -681,21 +894,24 @@ impl Compiler {
                 let cs = self.operand(c)?;
                 let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
                 self.free_to(mark);
-                let t = self.temp()?;
-                self.expr(body, t)?;
+                self.expr(body, SINK)?;
                 self.free_to(mark);
-                let start = self.temps(step.len())?;
-                for (i, (_, v)) in step.iter().enumerate() {
-                    self.expr(v, start + i as Slot)?;
-                }
-                for (i, (slot, _)) in step.iter().enumerate() {
-                    self.emit(
-                        Instr::Move {
-                            dst: *slot,
-                            src: start + i as Slot,
-                        },
-                        loc,
-                    );
+                if step.len() == 1 && single_write(&step[0].1) {
+                    self.expr(&step[0].1, step[0].0)?;
+                } else {
+                    let start = self.temps(step.len())?;
+                    for (i, (_, v)) in step.iter().enumerate() {
+                        self.expr(v, start + i as Slot)?;
+                    }
+                    for (i, (slot, _)) in step.iter().enumerate() {
+                        self.emit(
+                            Instr::Move {
+                                dst: *slot,
+                                src: start + i as Slot,
+                            },
+                            loc,
+                        );
+                    }
                 }
                 self.emit(Instr::Loop { to: top }, loc);
                 let end = self.pc();
@@ -943,6 +1159,29 @@ impl Compiler {
         Ok(())
     }
 
+    /// Forms that can be compiled without a destination (their value is discarded).
+    fn sinkable(k: &TKind) -> bool {
+        matches!(
+            k,
+            TKind::Const(_)
+                | TKind::Local(_)
+                | TKind::Block(..)
+                | TKind::Let(_)
+                | TKind::Set(_)
+                | TKind::If(..)
+                | TKind::Cond(..)
+                | TKind::While(..)
+                | TKind::DoUntil(..)
+                | TKind::For(..)
+                | TKind::Foreach(..)
+                | TKind::Forkey(..)
+                | TKind::IfNotNull(..)
+                | TKind::Cast(..)
+                | TKind::Unpack(..)
+                | TKind::Error(..)
+        )
+    }
+
     /// Loop over array `a` (or flattened key/value pairs if `val` is given).
     fn foreach(
         &mut self,
@@ -968,8 +1207,7 @@ impl Compiler {
             self.op(OpSpec::Incr { slot: idx }, idx, loc);
         }
         let mark = self.next;
-        let t = self.temp()?;
-        self.expr(body, t)?;
+        self.expr(body, SINK)?;
         self.free_to(mark);
         self.emit(Instr::Loop { to: top }, loc);
         let end = self.pc();
