@@ -3,26 +3,64 @@
 //!
 //! Ties go to the lowest index: `a.argmax` gives the first maximal item, and the N
 //! functions list tied items in ascending index order (the values in order from most
-//! to least extreme). `n` larger than the array gives the whole array, reordered.
+//! to least extreme). `n` larger than the array gives the whole array, reordered. An
+//! empty array is reported before a negative `n`.
 
 use std::cmp::Ordering;
 
 use super::{arr, array, compare, internal, item_type, less, merge_sort, sorted_indexes};
 use crate::error::PfaError;
 use crate::library::args::{fail, int, ErrCode, Ret};
-use crate::library::{Host, Registry};
+use crate::library::{Host, NativeFn, Registry};
 use crate::value::Value;
-
-/// One function of the family: its name, which end it seeks, and its errors (empty
-/// array, then `n < 0` for the N variants).
-struct Which {
-    max: bool,
-    empty: ErrCode,
-    negative: ErrCode,
-}
 
 const EMPTY: &str = "empty array";
 const NEG: &str = "n < 0";
+
+/// A function of the family: the end it seeks and its errors (empty array, then
+/// `n < 0` for the N variants).
+struct Which {
+    max: bool,
+    errors: &'static [ErrCode],
+}
+
+impl Which {
+    fn empty(&self) -> PfaError {
+        self.errors
+            .first()
+            .map_or_else(|| internal("no error declared"), |&e| fail(e))
+    }
+    fn negative(&self) -> PfaError {
+        self.errors
+            .get(1)
+            .map_or_else(|| internal("no error declared"), |&e| fail(e))
+    }
+}
+
+macro_rules! which {
+    ($($name:ident = $max:literal, [$($code:literal: $msg:ident),*];)*) => {
+        $(const $name: Which = Which { max: $max, errors: &[$(($code, $msg)),*] };)*
+    };
+}
+
+which! {
+    MAX = true, [15240: EMPTY];
+    MIN = false, [15250: EMPTY];
+    MAX_LT = true, [15260: EMPTY];
+    MIN_LT = false, [15270: EMPTY];
+    MAX_N = true, [15280: EMPTY, 15281: NEG];
+    MIN_N = false, [15290: EMPTY, 15291: NEG];
+    MAX_N_LT = true, [15300: EMPTY, 15301: NEG];
+    MIN_N_LT = false, [15310: EMPTY, 15311: NEG];
+    ARGMAX = true, [15320: EMPTY];
+    ARGMIN = false, [15330: EMPTY];
+    ARGMAX_LT = true, [15340: EMPTY];
+    ARGMIN_LT = false, [15350: EMPTY];
+    ARGMAX_N = true, [15360: EMPTY, 15361: NEG];
+    ARGMIN_N = false, [15370: EMPTY, 15371: NEG];
+    ARGMAX_N_LT = true, [15380: EMPTY, 15381: NEG];
+    ARGMIN_N_LT = false, [15390: EMPTY, 15391: NEG];
+}
 
 pub(super) fn register(r: &mut Registry) {
     let one = "(a: array<any A>) -> A";
@@ -33,71 +71,27 @@ pub(super) fn register(r: &mut Registry) {
     let arg_lt = "(a: array<any A>, lessThan: fcn(A, A) -> boolean) -> int";
     let arg_n = "(a: array<any A>, n: int) -> array<int>";
     let arg_n_lt = "(a: array<any A>, n: int, lessThan: fcn(A, A) -> boolean) -> array<int>";
-
-    r.def("a.max")
-        .sig(one)
-        .errors(&[(15240, EMPTY)])
-        .native(max);
-    r.def("a.min")
-        .sig(one)
-        .errors(&[(15250, EMPTY)])
-        .native(min);
-    r.def("a.maxLT")
-        .sig(one_lt)
-        .errors(&[(15260, EMPTY)])
-        .native(max_lt);
-    r.def("a.minLT")
-        .sig(one_lt)
-        .errors(&[(15270, EMPTY)])
-        .native(min_lt);
-    r.def("a.maxN")
-        .sig(n)
-        .errors(&[(15280, EMPTY), (15281, NEG)])
-        .native(max_n);
-    r.def("a.minN")
-        .sig(n)
-        .errors(&[(15290, EMPTY), (15291, NEG)])
-        .native(min_n);
-    r.def("a.maxNLT")
-        .sig(n_lt)
-        .errors(&[(15300, EMPTY), (15301, NEG)])
-        .native(max_n_lt);
-    r.def("a.minNLT")
-        .sig(n_lt)
-        .errors(&[(15310, EMPTY), (15311, NEG)])
-        .native(min_n_lt);
-    r.def("a.argmax")
-        .sig(arg)
-        .errors(&[(15320, EMPTY)])
-        .native(argmax);
-    r.def("a.argmin")
-        .sig(arg)
-        .errors(&[(15330, EMPTY)])
-        .native(argmin);
-    r.def("a.argmaxLT")
-        .sig(arg_lt)
-        .errors(&[(15340, EMPTY)])
-        .native(argmax_lt);
-    r.def("a.argminLT")
-        .sig(arg_lt)
-        .errors(&[(15350, EMPTY)])
-        .native(argmin_lt);
-    r.def("a.argmaxN")
-        .sig(arg_n)
-        .errors(&[(15360, EMPTY), (15361, NEG)])
-        .native(argmax_n);
-    r.def("a.argminN")
-        .sig(arg_n)
-        .errors(&[(15370, EMPTY), (15371, NEG)])
-        .native(argmin_n);
-    r.def("a.argmaxNLT")
-        .sig(arg_n_lt)
-        .errors(&[(15380, EMPTY), (15381, NEG)])
-        .native(argmax_n_lt);
-    r.def("a.argminNLT")
-        .sig(arg_n_lt)
-        .errors(&[(15390, EMPTY), (15391, NEG)])
-        .native(argmin_n_lt);
+    let family: [(&'static str, &str, &Which, NativeFn); 16] = [
+        ("a.max", one, &MAX, max),
+        ("a.min", one, &MIN, min),
+        ("a.maxLT", one_lt, &MAX_LT, max_lt),
+        ("a.minLT", one_lt, &MIN_LT, min_lt),
+        ("a.maxN", n, &MAX_N, max_n),
+        ("a.minN", n, &MIN_N, min_n),
+        ("a.maxNLT", n_lt, &MAX_N_LT, max_n_lt),
+        ("a.minNLT", n_lt, &MIN_N_LT, min_n_lt),
+        ("a.argmax", arg, &ARGMAX, argmax),
+        ("a.argmin", arg, &ARGMIN, argmin),
+        ("a.argmaxLT", arg_lt, &ARGMAX_LT, argmax_lt),
+        ("a.argminLT", arg_lt, &ARGMIN_LT, argmin_lt),
+        ("a.argmaxN", arg_n, &ARGMAX_N, argmax_n),
+        ("a.argminN", arg_n, &ARGMIN_N, argmin_n),
+        ("a.argmaxNLT", arg_n_lt, &ARGMAX_N_LT, argmax_n_lt),
+        ("a.argminNLT", arg_n_lt, &ARGMIN_N_LT, argmin_n_lt),
+    ];
+    for (name, sig, w, f) in family {
+        r.def(name).sig(sig).errors(w.errors).native(f);
+    }
 }
 
 /// Index of the first most extreme item in the Avro order, `None` if empty.
@@ -140,9 +134,9 @@ fn best_lt(h: &mut dyn Host, xs: &[Value], max: bool) -> Result<Option<usize>, P
 /// Checks the arguments of the N variants: a non-empty array and `n >= 0`.
 fn n_arg(xs: &[Value], a: &[Value], w: &Which) -> Result<usize, PfaError> {
     if xs.is_empty() {
-        return Err(fail(w.empty));
+        return Err(w.empty());
     }
-    let n = usize::try_from(int(a, 1)?).map_err(|_| fail(w.negative))?;
+    let n = usize::try_from(int(a, 1)?).map_err(|_| w.negative())?;
     Ok(n.min(xs.len()))
 }
 
@@ -179,88 +173,43 @@ fn values(xs: &[Value], idx: Vec<usize>) -> Ret {
     array(idx.into_iter().filter_map(|i| xs.get(i).cloned()).collect())
 }
 
+fn int_index(i: usize) -> Ret {
+    i32::try_from(i)
+        .map(Value::Int)
+        .map_err(|_| internal("index beyond int"))
+}
+
 fn indexes(idx: Vec<usize>) -> Ret {
-    let mut out = Vec::with_capacity(idx.len());
-    for i in idx {
-        out.push(Value::Int(
-            i32::try_from(i).map_err(|_| internal("index beyond int"))?,
-        ));
-    }
-    array(out)
+    array(idx.into_iter().map(int_index).collect::<Result<_, _>>()?)
 }
 
-fn item(xs: &[Value], i: Option<usize>, empty: ErrCode) -> Ret {
-    i.and_then(|i| xs.get(i).cloned())
-        .ok_or_else(|| fail(empty))
+fn item(xs: &[Value], i: Option<usize>, w: &Which) -> Ret {
+    i.and_then(|i| xs.get(i).cloned()).ok_or_else(|| w.empty())
 }
 
-fn index(i: Option<usize>, empty: ErrCode) -> Ret {
-    let i = i.ok_or_else(|| fail(empty))?;
-    Ok(Value::Int(
-        i32::try_from(i).map_err(|_| internal("index beyond int"))?,
-    ))
+fn index(i: Option<usize>, w: &Which) -> Ret {
+    int_index(i.ok_or_else(|| w.empty())?)
 }
 
 fn max(h: &mut dyn Host, a: &[Value]) -> Ret {
     let xs = arr(a, 0)?;
-    item(xs, best(h, xs, true), (15240, EMPTY))
+    item(xs, best(h, xs, MAX.max), &MAX)
 }
 
 fn min(h: &mut dyn Host, a: &[Value]) -> Ret {
     let xs = arr(a, 0)?;
-    item(xs, best(h, xs, false), (15250, EMPTY))
+    item(xs, best(h, xs, MIN.max), &MIN)
 }
 
 fn max_lt(h: &mut dyn Host, a: &[Value]) -> Ret {
     let xs = arr(a, 0)?;
-    item(xs, best_lt(h, xs, true)?, (15260, EMPTY))
+    item(xs, best_lt(h, xs, MAX_LT.max)?, &MAX_LT)
 }
 
 fn min_lt(h: &mut dyn Host, a: &[Value]) -> Ret {
     let xs = arr(a, 0)?;
-    item(xs, best_lt(h, xs, false)?, (15270, EMPTY))
+    item(xs, best_lt(h, xs, MIN_LT.max)?, &MIN_LT)
 }
-
-const MAX_N: Which = Which {
-    max: true,
-    empty: (15280, EMPTY),
-    negative: (15281, NEG),
-};
-const MIN_N: Which = Which {
-    max: false,
-    empty: (15290, EMPTY),
-    negative: (15291, NEG),
-};
-const MAX_N_LT: Which = Which {
-    max: true,
-    empty: (15300, EMPTY),
-    negative: (15301, NEG),
-};
-const MIN_N_LT: Which = Which {
-    max: false,
-    empty: (15310, EMPTY),
-    negative: (15311, NEG),
-};
-const ARGMAX_N: Which = Which {
-    max: true,
-    empty: (15360, EMPTY),
-    negative: (15361, NEG),
-};
-const ARGMIN_N: Which = Which {
-    max: false,
-    empty: (15370, EMPTY),
-    negative: (15371, NEG),
-};
-const ARGMAX_N_LT: Which = Which {
-    max: true,
-    empty: (15380, EMPTY),
-    negative: (15381, NEG),
-};
-const ARGMIN_N_LT: Which = Which {
-    max: false,
-    empty: (15390, EMPTY),
-    negative: (15391, NEG),
-};
 
 fn max_n(h: &mut dyn Host, a: &[Value]) -> Ret {
     let xs = arr(a, 0)?;
@@ -283,19 +232,19 @@ fn min_n_lt(h: &mut dyn Host, a: &[Value]) -> Ret {
 }
 
 fn argmax(h: &mut dyn Host, a: &[Value]) -> Ret {
-    index(best(h, arr(a, 0)?, true), (15320, EMPTY))
+    index(best(h, arr(a, 0)?, ARGMAX.max), &ARGMAX)
 }
 
 fn argmin(h: &mut dyn Host, a: &[Value]) -> Ret {
-    index(best(h, arr(a, 0)?, false), (15330, EMPTY))
+    index(best(h, arr(a, 0)?, ARGMIN.max), &ARGMIN)
 }
 
 fn argmax_lt(h: &mut dyn Host, a: &[Value]) -> Ret {
-    index(best_lt(h, arr(a, 0)?, true)?, (15340, EMPTY))
+    index(best_lt(h, arr(a, 0)?, ARGMAX_LT.max)?, &ARGMAX_LT)
 }
 
 fn argmin_lt(h: &mut dyn Host, a: &[Value]) -> Ret {
-    index(best_lt(h, arr(a, 0)?, false)?, (15350, EMPTY))
+    index(best_lt(h, arr(a, 0)?, ARGMIN_LT.max)?, &ARGMIN_LT)
 }
 
 fn argmax_n(h: &mut dyn Host, a: &[Value]) -> Ret {

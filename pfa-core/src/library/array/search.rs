@@ -194,3 +194,84 @@ fn ends_item(_: &mut dyn Host, a: &[Value]) -> Ret {
         arr(a, 0)?.last().is_some_and(|y| eq_values(x, y)),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::library::array::testkit::{
+        ok, ARR_ARR_INT, ARR_INT, ARR_OPT_DOUBLE, ARR_STRING, F_INT_BOOL, INT, OPT_DOUBLE, STRING,
+    };
+
+    const HAY: &str = "[1, 2, 1, 2, 1, 3]";
+
+    #[test]
+    fn subsequence_needle() {
+        let s = |needle: &'static str| [(ARR_INT, HAY), (ARR_INT, needle)];
+        ok("a.contains", &s("[2, 1, 3]"), "true");
+        ok("a.contains", &s("[3, 1]"), "false");
+        ok("a.contains", &s("[]"), "true");
+        ok("a.count", &s("[1, 2]"), "2");
+        // Non-overlapping, like Python's str.count.
+        ok("a.count", &s("[1, 2, 1]"), "1");
+        ok("a.count", &s("[]"), "0");
+        ok("a.index", &s("[2, 1]"), "1");
+        ok("a.index", &s("[]"), "0");
+        ok("a.index", &s("[4]"), "-1");
+        ok("a.rindex", &s("[2, 1]"), "3");
+        ok("a.rindex", &s("[]"), "6");
+        ok("a.rindex", &s("[1, 2, 1, 2, 1, 3, 0]"), "-1");
+        ok("a.startswith", &s("[1, 2, 1]"), "true");
+        ok("a.startswith", &s("[2]"), "false");
+        ok("a.startswith", &s("[]"), "true");
+        ok("a.endswith", &s("[1, 3]"), "true");
+        ok("a.endswith", &s("[1]"), "false");
+        ok("a.endswith", &s("[0, 1, 2, 1, 2, 1, 3]"), "false");
+        let e = |needle: &'static str| [(ARR_INT, "[]"), (ARR_INT, needle)];
+        ok("a.rindex", &e("[]"), "0");
+        ok("a.endswith", &e("[]"), "true");
+        ok("a.contains", &e("[1]"), "false");
+    }
+
+    #[test]
+    fn item_needle() {
+        let i = |needle: &'static str| [(ARR_INT, HAY), (INT, needle)];
+        ok("a.contains", &i("3"), "true");
+        ok("a.contains", &i("4"), "false");
+        ok("a.count", &i("1"), "3");
+        ok("a.index", &i("2"), "1");
+        ok("a.rindex", &i("2"), "3");
+        ok("a.index", &i("4"), "-1");
+        ok("a.startswith", &i("1"), "true");
+        ok("a.endswith", &i("3"), "true");
+        ok("a.endswith", &[(ARR_INT, "[]"), (INT, "3")], "false");
+        ok(
+            "a.startswith",
+            &[(ARR_STRING, r#"["a"]"#), (STRING, r#""a""#)],
+            "true",
+        );
+        // An array needle on an array of arrays matches the subsequence signature first
+        // (A widens to union<array<int>, int>), as in the spec's signature matching: the
+        // needle's ints are not items of the haystack.
+        let nested = |needle: &'static str| [(ARR_ARR_INT, "[[1], [2, 3]]"), (ARR_INT, needle)];
+        ok("a.index", &nested("[2, 3]"), "-1");
+        ok("a.rindex", &nested("[]"), "2");
+        // NaN equals NaN.
+        let nan = [
+            (ARR_OPT_DOUBLE, r#"[null, {"double": "nan"}]"#),
+            (OPT_DOUBLE, r#"{"double": "nan"}"#),
+        ];
+        ok("a.contains", &nan, "true");
+        ok("a.index", &nan, "1");
+    }
+
+    #[test]
+    fn predicate_needle() {
+        let p = |hay: &'static str| [(ARR_INT, hay), (F_INT_BOOL, "even")];
+        ok("a.contains", &p(HAY), "true");
+        ok("a.contains", &p("[1, 3]"), "false");
+        ok("a.count", &p(HAY), "2");
+        ok("a.index", &p(HAY), "1");
+        ok("a.rindex", &p(HAY), "3");
+        ok("a.rindex", &p("[1]"), "-1");
+        ok("a.index", &p("[]"), "-1");
+    }
+}
