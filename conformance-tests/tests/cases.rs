@@ -48,7 +48,6 @@ fn cases_are_well_formed_and_never_panic() {
 }
 
 #[test]
-#[ignore = "until pfa-core implements a.head, s.concat and s.int (run with --ignored)"]
 fn cases_all_pass() {
     let agg = run(&[cases_dir()]);
     let report = agg.to_text("cases/");
