@@ -182,3 +182,28 @@ pub(crate) fn adouble() -> Type {
 pub(crate) fn aadouble() -> Type {
     Type::array(Type::array(Type::Double))
 }
+
+/// Loads a PFA document (JSON or YAML text) and runs its action on each input,
+/// giving the outputs as JSON or the runtime error codes.
+#[track_caller]
+pub(crate) fn score(doc: &str, inputs: &[Json]) -> Vec<Result<Json, Option<i32>>> {
+    use crate::engine::{LoadOptions, Program};
+    let program = match Program::from_str(doc, &LoadOptions::default()) {
+        Ok(p) => p,
+        Err(e) => panic!("document does not load: {e}"),
+    };
+    let mut engine = program.engine().expect("an engine");
+    engine.begin().expect("begin");
+    inputs
+        .iter()
+        .map(|i| {
+            let v = program
+                .input_from_json(i, JsonStyle::Conformance)
+                .expect("input fits");
+            match engine.action(v) {
+                Ok(out) => Ok(program.output_to_json(&out, JsonStyle::Conformance)),
+                Err(e) => Err(e.code()),
+            }
+        })
+        .collect()
+}

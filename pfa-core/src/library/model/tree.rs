@@ -506,3 +506,6 @@ fn simple_tree(host: &mut dyn Host, a: &[Value]) -> Ret {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
