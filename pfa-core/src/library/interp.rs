@@ -5,6 +5,9 @@
 //! Ties in distance go to the first entry of the table, so every search keeps its best
 //! entry until a strictly better one appears.
 
+#[cfg(test)]
+mod tests;
+
 use super::args::{self, fail, ErrCode, Ret};
 use super::{Host, NativeFn, Registry, Spec};
 use crate::error::PfaError;
