@@ -9,8 +9,8 @@ use std::collections::HashSet;
 
 use super::args::{self, fail, ErrCode, Ret};
 use super::math::rounding::round_half_up;
-use super::string::{string, strings, text};
-use super::{Host, NativeFn, Registry, Spec};
+use super::string::{by_sig, string, strings, text};
+use super::{Host, Registry};
 use crate::error::PfaError;
 use crate::types::NamedKind;
 use crate::value::json::{to_json, JsonStyle};
@@ -43,14 +43,6 @@ pub fn register(r: &mut Registry) {
     fanout::register(r);
     r.def("cast.avro").sig("(x: any A) -> bytes").native(avro);
     r.def("cast.json").sig("(x: any A) -> string").native(json);
-}
-
-/// The native for the matched signature, by its index.
-fn by_sig(s: &Spec<'_>, natives: &[NativeFn]) -> Result<NativeFn, String> {
-    natives
-        .get(s.sig)
-        .copied()
-        .ok_or_else(|| format!("no implementation for signature {}", s.sig))
 }
 
 // ---------------------------------------------------------------------------------------

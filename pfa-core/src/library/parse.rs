@@ -48,14 +48,21 @@ pub fn register(r: &mut Registry) {
         .native(double);
 }
 
+/// Why a string is not an integer of the wanted size.
+enum IntError {
+    /// The base is outside [2, 36].
+    Base,
+    /// Not `[-+]?[0-9a-z]+` with digits below the base, or out of range.
+    NotInteger,
+}
+
 /// The value of `s` (`[-+]?[0-9a-z]+`, any case, surrounding whitespace allowed) in
 /// `base`, if it lies in `[min, max]`. A bad base is checked first, so it is reported
 /// even for a string that is not a number.
-fn integer(s: &str, base: i32, min: i64, max: i64) -> Result<i64, bool> {
-    // Err(true): bad base; Err(false): not a number in range.
+fn integer(s: &str, base: i32, min: i64, max: i64) -> Result<i64, IntError> {
     let radix = match u32::try_from(base) {
         Ok(b @ 2..=36) => b,
-        _ => return Err(true),
+        _ => return Err(IntError::Base),
     };
     let s = s.trim();
     let (negative, digits) = match s.as_bytes().first() {
@@ -64,23 +71,23 @@ fn integer(s: &str, base: i32, min: i64, max: i64) -> Result<i64, bool> {
         _ => (false, s),
     };
     if digits.is_empty() {
-        return Err(false);
+        return Err(IntError::NotInteger);
     }
-    // The magnitude may be one more than `max` (the most negative value); anything
-    // beyond 2^63 has already failed, so i128 never overflows.
+    // The magnitude may be one more than `max` (the most negative value); the loop
+    // stops soon after that, so i128 never overflows.
     let mut magnitude: i128 = 0;
     for c in digits.chars() {
-        let d = c.to_digit(radix).ok_or(false)?;
+        let d = c.to_digit(radix).ok_or(IntError::NotInteger)?;
         magnitude = magnitude * i128::from(radix) + i128::from(d);
         if magnitude > i128::from(max) + 1 {
-            return Err(false);
+            return Err(IntError::NotInteger);
         }
     }
     let value = if negative { -magnitude } else { magnitude };
     if value < i128::from(min) || value > i128::from(max) {
-        return Err(false);
+        return Err(IntError::NotInteger);
     }
-    i64::try_from(value).map_err(|_| false)
+    i64::try_from(value).map_err(|_| IntError::NotInteger)
 }
 
 /// §15.1.1: a 32-bit integer in base 2 to 36.
@@ -88,8 +95,8 @@ pub(crate) fn int(_: &mut dyn Host, a: &[Value]) -> Ret {
     let (s, base) = (string(a, 0)?, args::int(a, 1)?);
     match integer(s, base, i64::from(i32::MIN), i64::from(i32::MAX)) {
         Ok(v) => i32::try_from(v).map(Value::Int).map_err(|_| fail(NOT_INT)),
-        Err(true) => Err(fail(INT_BASE)),
-        Err(false) => Err(fail(NOT_INT)),
+        Err(IntError::Base) => Err(fail(INT_BASE)),
+        Err(IntError::NotInteger) => Err(fail(NOT_INT)),
     }
 }
 
@@ -98,8 +105,8 @@ pub(crate) fn long(_: &mut dyn Host, a: &[Value]) -> Ret {
     let (s, base) = (string(a, 0)?, args::int(a, 1)?);
     match integer(s, base, i64::MIN, i64::MAX) {
         Ok(v) => Ok(Value::Long(v)),
-        Err(true) => Err(fail(LONG_BASE)),
-        Err(false) => Err(fail(NOT_LONG)),
+        Err(IntError::Base) => Err(fail(LONG_BASE)),
+        Err(IntError::NotInteger) => Err(fail(NOT_LONG)),
     }
 }
 

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::args::{self, Ret};
-use super::{Host, Registry};
+use super::{Host, NativeFn, Registry, Spec};
 use crate::error::PfaError;
 use crate::value::Value;
 
@@ -86,6 +86,15 @@ pub(crate) fn strings(a: &[Value], i: usize) -> Result<Vec<&str>, PfaError> {
             .collect(),
         _ => Err(wrong_arg(i, "an array of strings")),
     }
+}
+
+/// The native for the matched signature, by its index (for functions whose signatures
+/// each have their own native).
+pub(crate) fn by_sig(s: &Spec<'_>, natives: &[NativeFn]) -> Result<NativeFn, String> {
+    natives
+        .get(s.sig)
+        .copied()
+        .ok_or_else(|| format!("no implementation for signature {}", s.sig))
 }
 
 /// A string result.

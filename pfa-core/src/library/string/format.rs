@@ -11,7 +11,6 @@
 
 use super::*;
 use crate::library::args::{fail, ErrCode};
-use crate::library::{NativeFn, Spec};
 
 /// `s.hex` with a negative width and zero padding.
 pub(crate) const HEX_NEGATIVE_WIDTH: ErrCode =
@@ -58,14 +57,6 @@ pub(super) fn register(r: &mut Registry) {
         )
         .errors(&[NUMBER_NEGATIVE_WIDTH, NEGATIVE_PRECISION])
         .specialize(|s| by_sig(s, &[int, number_long_padded, number, number_limits]));
-}
-
-/// The native for the matched signature, by its index.
-fn by_sig(s: &Spec<'_>, natives: &[NativeFn]) -> Result<NativeFn, String> {
-    natives
-        .get(s.sig)
-        .copied()
-        .ok_or_else(|| format!("no implementation for signature {}", s.sig))
 }
 
 /// Pads `body` with spaces to `|width|` characters: on the left for a positive width
