@@ -140,7 +140,9 @@ impl Checker<'_> {
 
     fn lookup_in(&mut self, k: usize, name: &str) -> Option<(u16, Type)> {
         if let Some((_, v)) = self.ctxs[k].find(name) {
-            return Some((v.slot, v.ty.clone()));
+            let (slot, ty) = (v.slot, v.ty.clone());
+            self.ctxs[k].mark_used(slot);
+            return Some((slot, ty));
         }
         if k == 0 || !self.ctxs[k].is_closure {
             return None;

@@ -57,6 +57,8 @@ pub struct Phase {
     pub func: usize,
     /// What each parameter slot receives.
     pub params: Vec<Predef>,
+    /// Whether each parameter is read at all (unread ones are not filled in).
+    pub used: Vec<bool>,
 }
 
 /// A checked cell.
@@ -450,7 +452,14 @@ impl<'a> Checker<'a> {
             nslots: ctx.nslots,
             body,
         });
-        Ok(Phase { func: idx, params })
+        let used = (0..params.len())
+            .map(|i| ctx.used.contains(&(i as u16)))
+            .collect();
+        Ok(Phase {
+            func: idx,
+            params,
+            used,
+        })
     }
 
     /// A block whose value is ignored: its type becomes null.

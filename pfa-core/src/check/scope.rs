@@ -43,6 +43,8 @@ pub struct FnCtx {
     pub is_closure: bool,
     /// Captured symbols: (slot in the enclosing frame, slot in this frame).
     pub captures: Vec<(Slot, Slot)>,
+    /// Slots whose symbol is read somewhere (used to skip unused predefined symbols).
+    pub used: Vec<Slot>,
 }
 
 impl FnCtx {
@@ -54,6 +56,14 @@ impl FnCtx {
             nslots: 0,
             is_closure,
             captures: Vec::new(),
+            used: Vec::new(),
+        }
+    }
+
+    /// Records that the symbol in `slot` is read.
+    pub fn mark_used(&mut self, slot: Slot) {
+        if !self.used.contains(&slot) {
+            self.used.push(slot);
         }
     }
 

@@ -192,6 +192,8 @@ pub struct Compiled {
     pub cells: Vec<CellInfo>,
     /// Pools.
     pub pools: Vec<PoolInfo>,
+    /// Whether any cell or pool is rolled back after a failed action.
+    pub has_rollback: bool,
     /// Initial tally.
     pub zero: Option<Value>,
     /// `randseed` (possibly overridden by the host).
@@ -255,6 +257,8 @@ pub fn build_with(
         action: checked.action,
         end: checked.end,
         merge: checked.merge,
+        has_rollback: checked.cells.iter().any(|c| c.rollback)
+            || checked.pools.iter().any(|p| p.rollback),
         cells: checked.cells,
         pools: checked.pools,
         zero: checked.zero,
@@ -349,7 +353,12 @@ fn const_key(v: &Value) -> Option<ConstKey> {
 fn single_write(e: &TExpr) -> bool {
     matches!(
         e.kind,
-        TKind::BinOp(..) | TKind::Call { .. } | TKind::CallUser { .. } | TKind::Const(_) | TKind::Local(_) | TKind::Convert(..)
+        TKind::BinOp(..)
+            | TKind::Call { .. }
+            | TKind::CallUser { .. }
+            | TKind::Const(_)
+            | TKind::Local(_)
+            | TKind::Convert(..)
     )
 }
 
@@ -409,7 +418,10 @@ fn visit_children(e: &TExpr, f: &mut dyn FnMut(&TExpr)) {
                 }
             }
         }
-        TKind::Logic(_, a, b) | TKind::BinOp(_, a, b) | TKind::While(a, b) | TKind::DoUntil(a, b) => {
+        TKind::Logic(_, a, b)
+        | TKind::BinOp(_, a, b)
+        | TKind::While(a, b)
+        | TKind::DoUntil(a, b) => {
             f(a);
             f(b);
         }

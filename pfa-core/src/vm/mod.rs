@@ -208,12 +208,17 @@ impl Machine {
             return Ok(Value::Null);
         };
         let mut input = input;
-        self.stack.clear();
         let func = &prog.funcs[phase.func];
-        self.stack.resize(func.frame, Value::Null);
+        // Registers keep their last values between calls (every slot is written before
+        // it is read), so the stack only ever grows.
+        if self.stack.len() < func.frame {
+            self.stack.resize(func.frame, Value::Null);
+        }
         for (i, p) in phase.params.iter().enumerate() {
-            let v = self.predef(*p, &mut input, &mut extra);
-            self.stack[i] = v;
+            if phase.used[i] || matches!(p, Predef::TallyOne | Predef::TallyTwo) {
+                let v = self.predef(*p, &mut input, &mut extra);
+                self.stack[i] = v;
+            }
         }
         self.deadline = prog
             .timeouts
@@ -226,8 +231,6 @@ impl Machine {
         self.depth = 0;
         let r = self.exec(&prog, phase.func, 0);
         self.deadline = None;
-        // Drop references held in registers so large values are freed between calls.
-        self.stack.clear();
         r
     }
 
@@ -388,9 +391,26 @@ impl Machine {
         handlers: &mut Vec<(u32, u32)>,
     ) -> Result<Value, PfaError> {
         let code = &func.code[..];
+        // The program counter lives in a local for speed and is written back only when
+        // leaving, so the caller can locate an error and resume at a handler.
+        let mut p = *pc;
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => {
+                        *pc = p;
+                        return Err(e.into());
+                    }
+                }
+            };
+        }
         loop {
-            let ins = *code.get(*pc).ok_or_else(|| internal("pc out of range"))?;
-            *pc += 1;
+            let Some(&ins) = code.get(p) else {
+                *pc = p;
+                return Err(internal("pc out of range"));
+            };
+            p += 1;
             match ins {
                 Instr::Const { dst, k } => {
                     self.stack[base + dst as usize] = prog.consts[k as usize].clone();
@@ -400,27 +420,33 @@ impl Machine {
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Bin { op, dst, a, b } => {
-                    let v = bin(
+                    let v = match bin(
                         op,
                         &self.stack[base + a as usize],
                         &self.stack[base + b as usize],
-                    )?;
+                    ) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            *pc = p;
+                            return Err(bin_error(op, e));
+                        }
+                    };
                     self.stack[base + dst as usize] = v;
                 }
-                Instr::Jump { to } => *pc = to as usize,
+                Instr::Jump { to } => p = to as usize,
                 Instr::JumpIfFalse { cond, to } => {
-                    if !truth(&self.stack[base + cond as usize])? {
-                        *pc = to as usize;
+                    if !tri!(truth(&self.stack[base + cond as usize])) {
+                        p = to as usize;
                     }
                 }
                 Instr::JumpIfTrue { cond, to } => {
-                    if truth(&self.stack[base + cond as usize])? {
-                        *pc = to as usize;
+                    if tri!(truth(&self.stack[base + cond as usize])) {
+                        p = to as usize;
                     }
                 }
                 Instr::Loop { to } => {
-                    self.tick()?;
-                    *pc = to as usize;
+                    tri!(self.tick());
+                    p = to as usize;
                 }
                 Instr::CallNative {
                     dst,
@@ -429,8 +455,14 @@ impl Machine {
                     n,
                 } => {
                     let s = &prog.sites[site as usize];
-                    let v =
-                        self.call_native(prog, s, base, func.frame, start as usize, n as usize)?;
+                    let v = tri!(self.call_native(
+                        prog,
+                        s,
+                        base,
+                        func.frame,
+                        start as usize,
+                        n as usize
+                    ));
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::CallUser {
@@ -440,10 +472,10 @@ impl Machine {
                     n,
                 } => {
                     let nb = base + func.frame;
-                    let callee = prog
+                    let callee = tri!(prog
                         .funcs
                         .get(f as usize)
-                        .ok_or_else(|| internal("bad function"))?;
+                        .ok_or_else(|| internal("bad function")));
                     if self.stack.len() < nb + callee.frame {
                         self.stack.resize(nb + callee.frame, Value::Null);
                     }
@@ -454,7 +486,7 @@ impl Machine {
                         );
                         self.stack[nb + i] = v;
                     }
-                    let v = self.exec(prog, f as usize, nb)?;
+                    let v = tri!(self.exec(prog, f as usize, nb));
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::CallDyn {
@@ -466,11 +498,11 @@ impl Machine {
                 } => {
                     let sym = match &self.stack[base + which as usize] {
                         Value::Enum(_, s) => *s as usize,
-                        _ => return Err(internal("call on non-enum")),
+                        _ => tri!(Err(internal("call on non-enum"))),
                     };
-                    let (f, conv) = *prog.dyncalls[table as usize]
+                    let (f, conv) = *tri!(prog.dyncalls[table as usize]
                         .get(sym)
-                        .ok_or_else(|| internal("enum symbol out of range"))?;
+                        .ok_or_else(|| internal("enum symbol out of range")));
                     let nb = base + func.frame;
                     let callee = &prog.funcs[f];
                     if self.stack.len() < nb + callee.frame {
@@ -481,32 +513,31 @@ impl Machine {
                         let v = self.stack[first + i].clone();
                         self.stack[nb + i] = v;
                     }
-                    let mut v = self.exec(prog, f, nb)?;
+                    let mut v = tri!(self.exec(prog, f, nb));
                     if let Some(c) = conv {
                         v = prog.convs[c as usize].apply(v);
                     }
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Convert { dst, src, conv } => {
-                    let v = std::mem::replace(&mut self.stack[base + src as usize], Value::Null);
-                    let keep = if src != dst { Some(v.clone()) } else { None };
-                    let out = prog.convs[conv as usize].apply(v);
-                    if let Some(k) = keep {
-                        self.stack[base + src as usize] = k;
-                    }
-                    self.stack[base + dst as usize] = out;
+                    let v = self.stack[base + src as usize].clone();
+                    self.stack[base + dst as usize] = prog.convs[conv as usize].apply(v);
                 }
                 Instr::Path { dst, src, path } => {
                     let spec = &prog.paths[path as usize];
-                    let v =
-                        ops::get_path(&self.stack[base + src as usize], spec, &self.stack[base..])?;
+                    let v = tri!(ops::get_path(
+                        &self.stack[base + src as usize],
+                        spec,
+                        &self.stack[base..]
+                    ));
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Op { dst, op } => {
-                    let v = self.op(prog, op as usize, base, func.frame)?;
+                    let v = tri!(self.op(prog, op as usize, base, func.frame));
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Return { src } => {
+                    *pc = p;
                     return Ok(std::mem::replace(
                         &mut self.stack[base + src as usize],
                         Value::Null,
@@ -518,6 +549,7 @@ impl Machine {
                 }
                 Instr::Raise { e } => {
                     let spec = &prog.errors[e as usize];
+                    *pc = p;
                     return Err(PfaError::User {
                         message: spec.message.clone(),
                         code: spec.code,
@@ -625,6 +657,9 @@ impl Machine {
     }
 
     fn save_rollback(&self) -> Option<state::Saved> {
+        if !self.program.has_rollback {
+            return None;
+        }
         state::Saved::take(&self.program, &self.cells, &self.pools)
     }
 
@@ -728,37 +763,59 @@ fn truth(v: &Value) -> Result<bool, PfaError> {
     }
 }
 
+/// Why a typed operator failed: overflow (with the spec's code) or an engine bug.
+#[derive(Clone, Copy)]
+enum BinErr {
+    Overflow(i32, &'static str),
+    Operands,
+}
+
 #[cold]
 #[inline(never)]
-fn bad_operands(op: BinOp) -> PfaError {
-    internal(&format!("operands of {op:?} have the wrong types"))
+fn bin_error(op: BinOp, e: BinErr) -> PfaError {
+    match e {
+        BinErr::Overflow(code, msg) => {
+            let fcn = match op {
+                BinOp::AddI | BinOp::AddL => "+",
+                BinOp::SubI | BinOp::SubL => "-",
+                _ => "*",
+            };
+            PfaError::Runtime(RuntimeError {
+                code,
+                message: msg.to_string(),
+                fcn: Some(fcn.to_string()),
+                loc: None,
+            })
+        }
+        BinErr::Operands => internal(&format!("operands of {op:?} have the wrong types")),
+    }
 }
 
 #[inline]
-fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, PfaError> {
+fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, BinErr> {
     use BinOp::*;
     use Value::*;
     Ok(match (op, a, b) {
         (AddI, Int(x), Int(y)) => Int(x
             .checked_add(*y)
-            .ok_or_else(|| PfaError::runtime(18000, "int overflow"))?),
+            .ok_or(BinErr::Overflow(18000, "int overflow"))?),
         (SubI, Int(x), Int(y)) => Int(x
             .checked_sub(*y)
-            .ok_or_else(|| PfaError::runtime(18010, "int overflow"))?),
+            .ok_or(BinErr::Overflow(18010, "int overflow"))?),
         (MulI, Int(x), Int(y)) => Int(x
             .checked_mul(*y)
-            .ok_or_else(|| PfaError::runtime(18020, "int overflow"))?),
+            .ok_or(BinErr::Overflow(18020, "int overflow"))?),
         (AddL, Long(x), Long(y)) => Long(
             x.checked_add(*y)
-                .ok_or_else(|| PfaError::runtime(18001, "long overflow"))?,
+                .ok_or(BinErr::Overflow(18001, "long overflow"))?,
         ),
         (SubL, Long(x), Long(y)) => Long(
             x.checked_sub(*y)
-                .ok_or_else(|| PfaError::runtime(18011, "long overflow"))?,
+                .ok_or(BinErr::Overflow(18011, "long overflow"))?,
         ),
         (MulL, Long(x), Long(y)) => Long(
             x.checked_mul(*y)
-                .ok_or_else(|| PfaError::runtime(18021, "long overflow"))?,
+                .ok_or(BinErr::Overflow(18021, "long overflow"))?,
         ),
         (AddF, Float(x), Float(y)) => Float(x + y),
         (SubF, Float(x), Float(y)) => Float(x - y),
@@ -788,6 +845,6 @@ fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, PfaError> {
         (GeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_ge()),
         (EqD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_eq()),
         (NeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_ne()),
-        _ => return Err(bad_operands(op)),
+        _ => return Err(BinErr::Operands),
     })
 }
