@@ -246,3 +246,328 @@ fn update_mean(host: &mut dyn Host, a: &[Value]) -> Ret {
         fields,
     })))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::library::model::testing::{
+        aadouble, adouble, assert_err, code, doubles_of, dv, Callback, Fixture,
+    };
+    use crate::types::Type;
+
+    /// Cluster records `{center: array<double>, id: string}`.
+    fn fixture() -> (Fixture, Type) {
+        let mut fx = Fixture::new();
+        let c = fx.ty(json!({"type": "record", "name": "C", "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "center", "type": {"type": "array", "items": "double"}}]}));
+        (fx, c)
+    }
+
+    fn ids(v: &Value) -> Vec<String> {
+        let one = |c: &Value| match c {
+            Value::Record(r) => r.fields[0].as_str().unwrap_or("?").to_string(),
+            _ => "?".into(),
+        };
+        match v {
+            Value::Array(a) => a.iter().map(one).collect(),
+            other => vec![one(other)],
+        }
+    }
+
+    fn squared(args: &[Value]) -> Result<Value, PfaError> {
+        let (x, y) = (arr(&args[0])?, arr(&args[1])?);
+        Ok(Value::Double(squared_distance(x, y)?))
+    }
+
+    #[test]
+    fn closest_and_closest_n() {
+        let (fx, c) = fixture();
+        let cs = Type::array(c.clone());
+        let clusters = fx.val(
+            json!([{"id": "a", "center": [0, 0]}, {"id": "b", "center": [2, 0]},
+                   {"id": "c", "center": [0, 2]}, {"id": "d", "center": [2, 0]}]),
+            &cs,
+        );
+        let none = fx.val(json!([]), &cs);
+        // (datum, closest, closestN with n = 3)
+        let cases: &[(&[f64], &str, &[&str])] = &[
+            (&[0.1, 0.1], "a", &["a", "b", "c"]),
+            (&[1.9, 0.2], "b", &["b", "d", "a"]),
+            (&[0.0, 5.0], "c", &["c", "a", "b"]),
+            // Shorter datum: the common length counts.
+            (&[1.9], "b", &["b", "d", "a"]),
+            (&[f64::NAN, 0.0], "a", &["a", "b", "c"]),
+        ];
+        let types = [adouble(), cs.clone()];
+        for (x, want1, want3) in cases {
+            let r = fx.run(closest, &types, &[dv(x), clusters.clone()], vec![]);
+            assert_eq!(ids(&r.expect("closest")), vec![want1.to_string()]);
+            let nt = [Type::Int, adouble(), cs.clone()];
+            let r = fx.run(
+                closest_n,
+                &nt,
+                &[Value::Int(3), dv(x), clusters.clone()],
+                vec![],
+            );
+            assert_eq!(ids(&r.expect("closestN")), *want3);
+            // The same through a metric.
+            let mt = [adouble(), cs.clone(), Type::Null];
+            let m: Callback<'_> = Box::new(squared);
+            let r = fx.run(
+                closest,
+                &mt,
+                &[dv(x), clusters.clone(), Value::Null],
+                vec![(2, m)],
+            );
+            assert_eq!(
+                ids(&r.expect("closest with metric")),
+                vec![want1.to_string()]
+            );
+        }
+        let nt = [Type::Int, adouble(), cs.clone()];
+        for (n, want) in [(0, 0), (2, 2), (9, 4)] {
+            let r = fx.run(
+                closest_n,
+                &nt,
+                &[Value::Int(n), dv(&[0.0, 0.0]), clusters.clone()],
+                vec![],
+            );
+            assert_eq!(ids(&r.expect("closestN")).len(), want);
+        }
+        let r = fx.run(
+            closest_n,
+            &nt,
+            &[Value::Int(2), dv(&[0.0]), none.clone()],
+            vec![],
+        );
+        assert_eq!(ids(&r.expect("closestN")).len(), 0);
+        assert_err(
+            fx.run(
+                closest_n,
+                &nt,
+                &[Value::Int(-1), dv(&[0.0]), clusters.clone()],
+                vec![],
+            ),
+            (29010, "n must be nonnegative"),
+        );
+        assert_err(
+            fx.run(closest, &types, &[dv(&[0.0]), none], vec![]),
+            (29000, "no clusters"),
+        );
+    }
+
+    #[test]
+    fn random_seeds_errors_and_picks() {
+        let (fx, c) = fixture();
+        let data = |rows: &[&[f64]]| crate::library::model::testing::dm(rows);
+        let types = [aadouble(), Type::Int, Type::Null];
+        fn maker<'a>(fx: &'a Fixture, c: &Type) -> Callback<'a> {
+            let c = c.clone();
+            Box::new(move |args: &[Value]| {
+                let id = match &args[0] {
+                    Value::Int(i) => format!("{i}"),
+                    _ => "?".into(),
+                };
+                let center = fx.json(&args[1], &adouble());
+                Ok(fx.val(json!({"id": id, "center": center}), &c))
+            })
+        }
+        let make = |fx| maker(fx, &c);
+        let same: &[&[f64]] = &[&[1.0, 2.0], &[1.0, 2.0], &[1.0, 2.0]];
+        let three: &[&[f64]] = &[&[1.0, 2.0], &[3.0, 4.0], &[1.0, 2.0], &[5.0, 6.0]];
+        let ragged: &[&[f64]] = &[&[1.0, 2.0], &[3.0]];
+        let cases: &[(&[&[f64]], i32, Option<i32>)] = &[
+            (three, 0, Some(29020)),
+            (three, -2, Some(29020)),
+            (same, 2, Some(29021)),
+            (three, 4, Some(29021)),
+            (&[], 1, Some(29021)),
+            (ragged, 1, Some(29022)),
+            (same, 1, None),
+            (three, 3, None),
+        ];
+        for (rows, k, want) in cases {
+            let r = fx.run(
+                random_seeds,
+                &types,
+                &[data(rows), Value::Int(*k), Value::Null],
+                vec![(2, make(&fx))],
+            );
+            assert_eq!(code(&r), *want, "{rows:?} k={k}");
+            if let Ok(v) = r {
+                // k clusters with distinct centers taken from the data, ids 0..k.
+                let got = arr(&v).expect("array");
+                assert_eq!(got.len(), *k as usize);
+                let mut centers: Vec<String> = Vec::new();
+                for (i, cl) in got.iter().enumerate() {
+                    let cl = rec(cl).expect("record");
+                    assert_eq!(cl.fields[0].as_str(), Some(format!("{i}").as_str()));
+                    let center = fx.json(&cl.fields[1], &adouble()).to_string();
+                    assert!(!centers.contains(&center));
+                    centers.push(center);
+                }
+            }
+        }
+        assert_err(
+            fx.run(
+                random_seeds,
+                &types,
+                &[data(same), Value::Int(0), Value::Null],
+                vec![(2, make(&fx))],
+            ),
+            (29020, "k must be greater than zero"),
+        );
+        assert_err(
+            fx.run(
+                random_seeds,
+                &types,
+                &[data(same), Value::Int(2), Value::Null],
+                vec![(2, make(&fx))],
+            ),
+            (29021, "not enough unique points"),
+        );
+        assert_err(
+            fx.run(
+                random_seeds,
+                &types,
+                &[data(ragged), Value::Int(2), Value::Null],
+                vec![(2, make(&fx))],
+            ),
+            (29022, "dimensions of vectors do not match"),
+        );
+    }
+
+    #[test]
+    fn kmeans_iteration_and_update_mean() {
+        let (fx, c) = fixture();
+        let cs = Type::array(c.clone());
+        let clusters = fx.val(
+            json!([{"id": "a", "center": [0, 0]}, {"id": "b", "center": [10, 10]},
+                   {"id": "c", "center": [100, 100]}]),
+            &cs,
+        );
+        let data = crate::library::model::testing::dm(&[
+            &[1.0, 1.0],
+            &[9.0, 9.0],
+            &[-1.0, 1.0],
+            &[11.0, 12.0],
+        ]);
+        let types = [aadouble(), cs.clone(), Type::Null, Type::Null];
+        let updates = std::cell::Cell::new(0);
+        fn updater<'a>(
+            fx: &'a Fixture,
+            c: &Type,
+            updates: &'a std::cell::Cell<usize>,
+        ) -> Callback<'a> {
+            let c = c.clone();
+            Box::new(move |args: &[Value]| {
+                updates.set(updates.get() + 1);
+                let types = [aadouble(), c.clone(), Type::Double];
+                fx.run(
+                    update_mean,
+                    &types,
+                    &[args[0].clone(), args[1].clone(), Value::Double(0.0)],
+                    vec![],
+                )
+            })
+        }
+        let update = |fx| updater(fx, &c, &updates);
+        let metric: Callback<'_> = Box::new(squared);
+        let r = fx.run(
+            kmeans_iteration,
+            &types,
+            &[data.clone(), clusters.clone(), Value::Null, Value::Null],
+            vec![(2, metric), (3, update(&fx))],
+        );
+        let out = fx.json(&r.expect("kmeans"), &cs);
+        assert_eq!(
+            out,
+            json!([{"id": "a", "center": [0.0, 1.0]}, {"id": "b", "center": [10.0, 10.5]},
+                   {"id": "c", "center": [100.0, 100.0]}])
+        );
+        // The update is not called for the cluster without data.
+        assert_eq!(updates.get(), 2);
+        let empty = Value::array(vec![]);
+        let metric: Callback<'_> = Box::new(squared);
+        assert_err(
+            fx.run(
+                kmeans_iteration,
+                &types,
+                &[empty.clone(), clusters.clone(), Value::Null, Value::Null],
+                vec![(2, metric)],
+            ),
+            (29030, "no data"),
+        );
+        let metric: Callback<'_> = Box::new(squared);
+        assert_err(
+            fx.run(
+                kmeans_iteration,
+                &types,
+                &[data, empty, Value::Null, Value::Null],
+                vec![(2, metric)],
+            ),
+            (29031, "no clusters"),
+        );
+
+        // updateMean: (data, center, weight) -> new center or error code.
+        let ut = [aadouble(), c.clone(), Type::Double];
+        let cl = |center: &[f64]| fx.val(json!({"id": "k", "center": center}), &c);
+        let dm = crate::library::model::testing::dm;
+        let cases: Vec<(Value, &[f64], f64, Result<Vec<f64>, i32>)> = vec![
+            (
+                dm(&[&[1.0, 2.0], &[3.0, 4.0]]),
+                &[9.0, 9.0],
+                0.0,
+                Ok(vec![2.0, 3.0]),
+            ),
+            (
+                dm(&[&[1.0, 2.0], &[3.0, 4.0]]),
+                &[8.0, 0.0],
+                2.0,
+                Ok(vec![5.0, 1.5]),
+            ),
+            (dm(&[&[1.0]]), &[3.0], 1.0, Ok(vec![2.0])),
+            (dm(&[]), &[3.0], 1.0, Err(29040)),
+            (dm(&[&[1.0], &[1.0, 2.0]]), &[3.0], 1.0, Err(29041)),
+            (dm(&[&[1.0], &[2.0]]), &[3.0, 1.0], 1.0, Err(29041)),
+        ];
+        for (data, center, w, want) in cases {
+            let r = fx.run(
+                update_mean,
+                &ut,
+                &[data, cl(center), Value::Double(w)],
+                vec![],
+            );
+            match want {
+                Ok(want) => {
+                    let r = r.expect("updateMean");
+                    let rc = rec(&r).expect("record");
+                    assert_eq!(rc.fields[0].as_str(), Some("k"));
+                    assert_eq!(doubles_of(Ok(rc.fields[1].clone())), want);
+                }
+                Err(c) => assert_eq!(code(&r), Some(c)),
+            }
+        }
+        assert_err(
+            fx.run(
+                update_mean,
+                &ut,
+                &[dm(&[]), cl(&[1.0]), Value::Double(0.0)],
+                vec![],
+            ),
+            (29040, "no data"),
+        );
+        assert_err(
+            fx.run(
+                update_mean,
+                &ut,
+                &[dm(&[&[1.0]]), cl(&[1.0, 2.0]), Value::Double(0.0)],
+                vec![],
+            ),
+            (29041, "dimensions of vectors do not match"),
+        );
+    }
+}

@@ -62,3 +62,86 @@ fn simple_layers(host: &mut dyn Host, a: &[Value]) -> Ret {
     }
     Ok(doubles(layer(rec(last)?, weights_i, bias_i, &x)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::library::model::testing::{
+        adouble, assert_doubles, assert_err, code, doubles_of, dv, Callback, Fixture,
+    };
+    use crate::types::Type;
+
+    #[test]
+    fn layers() {
+        let mut fx = Fixture::new();
+        let m = fx.ty(json!({"type": "record", "name": "M", "fields": [
+            {"name": "bias", "type": {"type": "array", "items": "double"}},
+            {"name": "weights", "type": {"type": "array", "items": {"type": "array", "items": "double"}}}]}));
+        let mt = Type::array(m.clone());
+        let types = [adouble(), mt.clone(), Type::Null];
+        // Activation: doubling, so that hidden layers are visible.
+        let double = || -> Callback<'static> {
+            Box::new(|a: &[Value]| Ok(Value::Double(2.0 * num(&a[0])?)))
+        };
+        let cases: Vec<(&[f64], serde_json::Value, Result<Vec<f64>, i32>)> = vec![
+            // One layer: no activation.
+            (
+                &[1.0, 2.0],
+                json!([{"weights": [[1, 1], [1, -1]], "bias": [0.5, 0]}]),
+                Ok(vec![3.5, -1.0]),
+            ),
+            // Two layers: 2·(1·1 + 2·1 + 0) = 6 into the last layer 3·6 + 1.
+            (
+                &[1.0, 2.0],
+                json!([{"weights": [[1, 1]], "bias": [0]}, {"weights": [[3]], "bias": [1]}]),
+                Ok(vec![19.0]),
+            ),
+            (&[], json!([{"weights": [], "bias": []}]), Ok(vec![])),
+            (&[1.0], json!([]), Err(11000)),
+            (
+                &[1.0],
+                json!([{"weights": [[1]], "bias": [0, 1]}]),
+                Err(11001),
+            ),
+            (
+                &[1.0],
+                json!([{"weights": [[1, 2]], "bias": [0]}]),
+                Err(11001),
+            ),
+            (
+                &[1.0],
+                json!([{"weights": [[1], [1]], "bias": [0, 0]}, {"weights": [[1]], "bias": [0]}]),
+                Err(11001),
+            ),
+        ];
+        for (x, model, want) in cases {
+            let r = fx.run(
+                simple_layers,
+                &types,
+                &[dv(x), fx.val(model, &mt), Value::Null],
+                vec![(2, double())],
+            );
+            match want {
+                Ok(w) => assert_doubles(&doubles_of(r), &w),
+                Err(c) => assert_eq!(code(&r), Some(c)),
+            }
+        }
+        let r = fx.run(
+            simple_layers,
+            &types,
+            &[dv(&[]), fx.val(json!([]), &mt), Value::Null],
+            vec![(2, double())],
+        );
+        assert_err(r, (11000, "no layers"));
+        let bad = fx.val(json!([{"weights": [[1]], "bias": []}]), &mt);
+        let r = fx.run(
+            simple_layers,
+            &types,
+            &[dv(&[1.0]), bad, Value::Null],
+            vec![(2, double())],
+        );
+        assert_err(r, (11001, "weights, bias, or datum misaligned"));
+    }
+}

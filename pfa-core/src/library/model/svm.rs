@@ -62,3 +62,81 @@ fn score(host: &mut dyn Host, a: &[Value]) -> Ret {
         neg_score + pos_score + num(field(model, const_i)?)?,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::library::model::testing::{
+        adouble, assert_double, assert_err, dv, Callback, Fixture,
+    };
+
+    #[test]
+    fn score_with_a_linear_kernel() {
+        let mut fx = Fixture::new();
+        let l = fx.ty(json!({"type": "record", "name": "L", "fields": [
+            {"name": "negClass", "type": {"type": "array", "items": {"type": "record", "name": "N", "fields": [
+                {"name": "coeff", "type": "double"}, {"name": "supVec", "type": {"type": "array", "items": "double"}}]}}},
+            {"name": "const", "type": "double"},
+            {"name": "posClass", "type": {"type": "array", "items": {"type": "record", "name": "M", "fields": [
+                {"name": "supVec", "type": {"type": "array", "items": "double"}}, {"name": "coeff", "type": "double"}]}}}]}));
+        let types = [adouble(), l.clone(), Type::Null];
+        let dot = || -> Callback<'static> {
+            Box::new(|a: &[Value]| {
+                let (x, y) = (arr(&a[0])?, arr(&a[1])?);
+                let mut s = 0.0;
+                for (p, q) in x.iter().zip(y) {
+                    s += num(p)? * num(q)?;
+                }
+                Ok(Value::Double(s))
+            })
+        };
+        let model = |neg: serde_json::Value, pos: serde_json::Value| {
+            fx.val(json!({"const": 0.5, "negClass": neg, "posClass": pos}), &l)
+        };
+        let m = model(
+            json!([{"supVec": [1, 0], "coeff": -1}]),
+            json!([{"supVec": [0, 1], "coeff": 2}]),
+        );
+        // -1·(x·[1,0]) + 2·(x·[0,1]) + 0.5
+        assert_double(
+            fx.run(
+                score,
+                &types,
+                &[dv(&[3.0, 4.0]), m.clone(), Value::Null],
+                vec![(2, dot())],
+            ),
+            5.5,
+        );
+        let only_pos = model(json!([]), json!([{"supVec": [1, 1], "coeff": 1}]));
+        assert_double(
+            fx.run(
+                score,
+                &types,
+                &[dv(&[1.0, 2.0]), only_pos, Value::Null],
+                vec![(2, dot())],
+            ),
+            3.5,
+        );
+        let none = model(json!([]), json!([]));
+        assert_err(
+            fx.run(
+                score,
+                &types,
+                &[dv(&[1.0, 2.0]), none, Value::Null],
+                vec![(2, dot())],
+            ),
+            (12000, "no support vectors"),
+        );
+        assert_err(
+            fx.run(
+                score,
+                &types,
+                &[dv(&[1.0]), m, Value::Null],
+                vec![(2, dot())],
+            ),
+            (12001, "support vectors must have same length as datum"),
+        );
+    }
+}
