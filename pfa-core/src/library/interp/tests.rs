@@ -13,6 +13,7 @@ struct TableHost {
     args: Vec<Type>,
     types: TypeTable,
     metric: Option<fn(&[Value]) -> Ret>,
+    rng: NoRng,
 }
 
 struct NoRng;
@@ -42,7 +43,7 @@ impl Host for TableHost {
         }
     }
     fn rng(&mut self) -> &mut dyn RandomSource {
-        Box::leak(Box::new(NoRng))
+        &mut self.rng
     }
 }
 
@@ -71,6 +72,7 @@ fn table_host(x: Type, xs: Type, to: Type) -> TableHost {
         args: vec![x, Type::array(Type::Record(id))],
         types,
         metric: None,
+        rng: NoRng,
     }
 }
 

@@ -15,6 +15,7 @@ struct FnHost {
     types: TypeTable,
     fcns: Vec<(usize, Callback)>,
     calls: usize,
+    rng: NoRng,
 }
 
 struct NoRng;
@@ -45,7 +46,7 @@ impl Host for FnHost {
         }
     }
     fn rng(&mut self) -> &mut dyn RandomSource {
-        Box::leak(Box::new(NoRng))
+        &mut self.rng
     }
 }
 
@@ -55,6 +56,7 @@ fn host(args: Vec<Type>) -> FnHost {
         types: TypeTable::new(),
         fcns: Vec::new(),
         calls: 0,
+        rng: NoRng,
     }
 }
 
