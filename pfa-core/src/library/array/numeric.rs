@@ -172,12 +172,71 @@ fn mean(_: &mut dyn Host, a: &[Value]) -> Ret {
     Ok(Value::Double(numbers(a)?.sum::<f64>() / n as f64))
 }
 
-/// `exp(mean(ln x))`: no overflow of the intermediate product; a zero item gives 0 and
-/// a negative one NaN. Empty gives NaN (0/0).
+/// The `n`-th root of the product. A negative product has a real root only for one
+/// item (the item itself); otherwise the result is NaN, as IEEE 754 `pow` of a negative
+/// base with a fractional exponent. A zero item gives 0; empty gives NaN. Where the
+/// product of magnitudes overflows or underflows, it is carried as mantissa and binary
+/// exponent instead.
 fn geomean(_: &mut dyn Host, a: &[Value]) -> Ret {
-    let n = arr(a, 0)?.len();
-    let s: f64 = numbers(a)?.map(f64::ln).sum();
-    Ok(Value::Double((s / n as f64).exp()))
+    let xs = arr(a, 0)?;
+    match xs.as_slice() {
+        [] => return Ok(Value::Double(f64::NAN)),
+        [x] => return Ok(Value::Double(x.as_f64().unwrap_or(f64::NAN))),
+        _ => {}
+    }
+    let n = xs.len() as f64;
+    let negatives = numbers(a)?.filter(|&x| x < 0.0).count();
+    let has_zero = numbers(a)?.any(|x| x == 0.0);
+    if negatives % 2 == 1 && !has_zero {
+        return Ok(Value::Double(f64::NAN));
+    }
+    let p: f64 = numbers(a)?.map(f64::abs).product();
+    if p.is_normal() || p.is_nan() || has_zero || numbers(a)?.any(f64::is_infinite) {
+        return Ok(Value::Double(p.powf(1.0 / n)));
+    }
+    // All items finite and non-zero: product = m * 2^e with m in [0.5, 1).
+    let (mut m, mut e) = (1.0f64, 0i64);
+    for x in numbers(a)? {
+        let (mx, ex) = frexp(x.abs());
+        let (mm, em) = frexp(m * mx);
+        m = mm;
+        e += ex + em;
+    }
+    // (m 2^e)^(1/n) = m^(1/n) 2^(r/n) 2^q with e = q n + r.
+    let len = xs.len() as i64;
+    let (q, r) = (e.div_euclid(len), e.rem_euclid(len));
+    let root = m.powf(1.0 / n) * (r as f64 / n).exp2();
+    Ok(Value::Double(ldexp(root, q)))
+}
+
+/// Splits a finite non-zero `x` into `m * 2^e` with `m` in `[0.5, 1)`.
+fn frexp(x: f64) -> (f64, i64) {
+    if x == 0.0 || !x.is_finite() {
+        return (x, 0);
+    }
+    let (x, bias) = if x.is_normal() {
+        (x, 0)
+    } else {
+        // Subnormal: scale into the normal range first.
+        (x * 2f64.powi(64), -64)
+    };
+    let bits = x.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i64 - 1022;
+    let m = f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52));
+    (m, exp + bias)
+}
+
+/// `x * 2^e` without overflow in the scale factor.
+fn ldexp(mut x: f64, mut e: i64) -> f64 {
+    while e > 1000 {
+        x *= 2f64.powi(1000);
+        e -= 1000;
+    }
+    while e < -1000 {
+        x *= 2f64.powi(-1000);
+        e += 1000;
+    }
+    x * 2f64.powi(e as i32)
 }
 
 /// `log(sum(exp(x)))` shifted by the maximum so that no term overflows.
@@ -346,6 +405,19 @@ mod tests {
         ok("a.geomean", &[(ARR_DOUBLE, "[0.0]")], "0.0");
         ok("a.geomean", &[(ARR_DOUBLE, "[4, 4]")], "4.0");
         ok("a.geomean", &[(ARR_DOUBLE, "[-4, 4]")], r#""nan""#);
+        ok("a.geomean", &[(ARR_DOUBLE, "[-2, -8]")], "4.0");
+        ok("a.geomean", &[(ARR_DOUBLE, "[-8]")], "-8.0");
+        ok(
+            "a.geomean",
+            &[(ARR_DOUBLE, "[1e300, 1e300, 1e300]")],
+            "9.999999999999999e299",
+        );
+        ok(
+            "a.geomean",
+            &[(ARR_DOUBLE, "[1e-300, 1e-300, 1e-300, 8]")],
+            "1.681792830507429e-225",
+        );
+        ok("a.geomean", &[(ARR_DOUBLE, r#"[0, "inf"]"#)], r#""nan""#);
         ok("a.logsumexp", &[(ARR_DOUBLE, "[]")], r#""nan""#);
         ok("a.logsumexp", &[(ARR_DOUBLE, "[0.0]")], "0.0");
         ok(

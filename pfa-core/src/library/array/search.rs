@@ -4,8 +4,10 @@
 //! Each takes as needle a subsequence (signature 0), a single item (signature 1) or,
 //! except the last two, a predicate (signature 2). Items are equal as `==` defines it
 //! (structural, NaN equal to NaN). Subsequence search follows Python's `str` methods:
-//! the empty needle is found at index 0 (`a.index`) and at the end (`a.rindex`), and
-//! occurrences are counted without overlap.
+//! the empty needle is found at index 0 (`a.index`) and at the end (`a.rindex`). `a.count`
+//! counts every position where the needle appears, so occurrences may overlap (`[1, 1]`
+//! appears 4 times in `[1, 1, 1, 1, 1]`, as titus2 counts), and the empty needle
+//! appears 0 times, as the spec says.
 
 use super::{arr, by_sig, call_bool, internal};
 use crate::library::args::{self, Ret};
@@ -65,22 +67,15 @@ fn rfind_seq(hay: &[Value], needle: &[Value]) -> Option<usize> {
     (0..=last).rev().find(|&i| occurs_at(hay, needle, i))
 }
 
-/// Non-overlapping occurrences of a non-empty `needle`, scanning left to right.
+/// Positions where a non-empty `needle` occurs in `hay`.
 fn count_seq_in(hay: &[Value], needle: &[Value]) -> usize {
     if needle.is_empty() {
         return 0;
     }
-    let mut n = 0;
-    let mut i = 0;
-    while i + needle.len() <= hay.len() {
-        if occurs_at(hay, needle, i) {
-            n += 1;
-            i += needle.len();
-        } else {
-            i += 1;
-        }
+    match hay.len().checked_sub(needle.len()) {
+        Some(last) => (0..=last).filter(|&i| occurs_at(hay, needle, i)).count(),
+        None => 0,
     }
-    n
 }
 
 fn position(found: Option<usize>) -> Ret {
@@ -210,8 +205,13 @@ mod tests {
         ok("a.contains", &s("[3, 1]"), "false");
         ok("a.contains", &s("[]"), "true");
         ok("a.count", &s("[1, 2]"), "2");
-        // Non-overlapping, like Python's str.count.
-        ok("a.count", &s("[1, 2, 1]"), "1");
+        // Overlapping occurrences count.
+        ok("a.count", &s("[1, 2, 1]"), "2");
+        ok(
+            "a.count",
+            &[(ARR_INT, "[1, 1, 1, 1, 1]"), (ARR_INT, "[1, 1]")],
+            "4",
+        );
         ok("a.count", &s("[]"), "0");
         ok("a.index", &s("[2, 1]"), "1");
         ok("a.index", &s("[]"), "0");
