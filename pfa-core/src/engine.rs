@@ -121,6 +121,18 @@ impl Program {
         &self.inner.types
     }
 
+    /// The compiled bytecode, one function after another, for inspection and debugging.
+    pub fn disassemble(&self) -> String {
+        let mut out = String::new();
+        for (i, f) in self.inner.funcs.iter().enumerate() {
+            out.push_str(&format!("function {i} {} (params {}, frame {})\n", f.name, f.nparams, f.frame));
+            for (pc, ins) in f.code.iter().enumerate() {
+                out.push_str(&format!("  {pc:4}  {ins}\n"));
+            }
+        }
+        out
+    }
+
     /// Warnings found while loading (e.g. deprecated signatures).
     pub fn warnings(&self) -> &[String] {
         &self.inner.warnings
@@ -211,7 +223,10 @@ impl Engine {
             Ok(())
         } else {
             Err(PfaError::Data {
-                message: format!("tally does not have the output type {}", prog.types.show(&prog.output_type)),
+                message: format!(
+                    "tally does not have the output type {}",
+                    prog.types.show(&prog.output_type)
+                ),
                 at: None,
             })
         }
