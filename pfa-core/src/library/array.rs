@@ -138,9 +138,9 @@ fn item_index(len: usize, index: i32) -> Option<usize> {
 
 /// Stable merge sort with a fallible strict less-than `lt(x, y)`. An item moves ahead
 /// of an earlier one only when `lt` says it is strictly less, so equal items keep their
-/// order. Never panics, whatever the comparator
-/// answers (an inconsistent order just gives some permutation of the input), and
-/// stops at the comparator's first error.
+/// order. Never panics whatever the comparator answers (an inconsistent order just
+/// gives some permutation of the input, where the standard sorts may panic), and stops
+/// at the comparator's first error.
 fn merge_sort<T: Clone>(
     items: Vec<T>,
     mut lt: impl FnMut(&T, &T) -> Result<bool, PfaError>,
