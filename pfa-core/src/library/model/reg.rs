@@ -910,3 +910,6 @@ fn lower_gamma_regularized(a: f64, x: f64) -> f64 {
         (1.0 - h * log_prefix.exp()).max(0.0)
     }
 }
+
+#[cfg(test)]
+mod tests;
