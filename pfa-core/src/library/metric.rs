@@ -260,3 +260,216 @@ fn binary_similarity(_: &mut dyn Host, a: &[Value]) -> Ret {
             / (d11 * a11 + d10 * a10 + d01 * a01 + d00 * a00),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::library::model::testing::{
+        adouble, assert_double, assert_err, code, Callback, Fixture,
+    };
+    use crate::types::Type;
+
+    const NAN: f64 = f64::NAN;
+    const INF: f64 = f64::INFINITY;
+
+    /// A vector with missing values (NaN stands for null here).
+    fn nv(xs: &[f64]) -> Value {
+        Value::array(
+            xs.iter()
+                .map(|x| {
+                    if x.is_nan() {
+                        Value::Null
+                    } else {
+                        Value::Double(*x)
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn bools(xs: &[u8]) -> Value {
+        Value::array(xs.iter().map(|x| Value::Boolean(*x != 0)).collect())
+    }
+
+    fn abs_diff_fn() -> Callback<'static> {
+        Box::new(|a: &[Value]| Ok(Value::Double((num(&a[0])? - num(&a[1])?).abs())))
+    }
+
+    #[test]
+    fn similarities() {
+        let fx = Fixture::new();
+        let d = Value::Double;
+        let t2 = [Type::Double, Type::Double];
+        for (x, y, want) in [
+            (1.0, 4.0, 3.0),
+            (-2.0, 2.0, 4.0),
+            (INF, INF, NAN),
+            (0.0, NAN, NAN),
+        ] {
+            assert_double(fx.run(abs_diff, &t2, &[d(x), d(y)], vec![]), want);
+        }
+        let t3 = [Type::Double, Type::Double, Type::Double];
+        for (x, y, s, want) in [
+            (1.0, 1.0, 1.0, 1.0),
+            (0.0, 1.0, 1.0, 0.5),
+            (0.0, 2.0, 2.0, 0.5),
+            (0.0, 1.0, 0.0, 0.0),
+            (1.0, 1.0, 0.0, NAN),
+        ] {
+            assert_double(
+                fx.run(gaussian_similarity, &t3, &[d(x), d(y), d(s)], vec![]),
+                want,
+            );
+        }
+        let tv = [adouble(), adouble()];
+        assert_double(
+            fx.run(
+                simple_euclidean,
+                &tv,
+                &[nv(&[0.0, 0.0]), nv(&[3.0, 4.0])],
+                vec![],
+            ),
+            5.0,
+        );
+        assert_double(
+            fx.run(simple_euclidean, &tv, &[nv(&[]), nv(&[])], vec![]),
+            0.0,
+        );
+        assert_err(
+            fx.run(simple_euclidean, &tv, &[nv(&[1.0]), nv(&[])], vec![]),
+            (28000, "dimensions of vectors do not match"),
+        );
+    }
+
+    #[test]
+    fn metrics_with_missing_values() {
+        let fx = Fixture::new();
+        let nd = Type::array(Type::Union(vec![Type::Null, Type::Double]));
+        let t3 = [Type::Null, nd.clone(), nd.clone()];
+        let t4 = [Type::Null, nd.clone(), nd.clone(), adouble()];
+        type Metric = fn(&mut dyn Host, &[Value]) -> Ret;
+        let x = nv(&[0.0, 0.0, 0.0]);
+        let y = nv(&[1.0, 2.0, 2.0]);
+        let gap = nv(&[1.0, NAN, 2.0]);
+        let w = nv(&[1.0, 2.0, 1.0]);
+        // (metric, dims code, [full, with a gap, with a gap and weights, all missing])
+        let cases: [(Metric, i32, [f64; 4]); 4] = [
+            (
+                euclidean,
+                28030,
+                [3.0, (5.0f64 * 1.5).sqrt(), (5.0f64 * 2.0).sqrt(), NAN],
+            ),
+            (squared_euclidean, 28040, [9.0, 7.5, 10.0, NAN]),
+            (chebyshev, 28050, [2.0, 3.0, 4.0, NAN]),
+            (taxicab, 28060, [5.0, 4.5, 6.0, NAN]),
+        ];
+        let none = nv(&[NAN, NAN, NAN]);
+        for (f, dims, want) in cases {
+            let run =
+                |args: &[Value], types: &[Type]| fx.run(f, types, args, vec![(0, abs_diff_fn())]);
+            assert_double(run(&[Value::Null, x.clone(), y.clone()], &t3), want[0]);
+            assert_double(run(&[Value::Null, x.clone(), gap.clone()], &t3), want[1]);
+            assert_double(
+                run(&[Value::Null, gap.clone(), x.clone(), w.clone()], &t4),
+                want[2],
+            );
+            assert_double(run(&[Value::Null, none.clone(), x.clone()], &t3), want[3]);
+            assert_double(run(&[Value::Null, nv(&[]), nv(&[])], &t3), NAN);
+            assert_err(
+                run(&[Value::Null, x.clone(), nv(&[1.0])], &t3),
+                (dims, "dimensions of vectors do not match"),
+            );
+            assert_eq!(
+                code(&run(&[Value::Null, x.clone(), y.clone(), nv(&[1.0])], &t4)),
+                Some(dims)
+            );
+        }
+        // Minkowski: p = 1 is taxicab, p = 2 euclidean, p = ∞ chebyshev.
+        let t4p = [Type::Null, nd.clone(), nd.clone(), Type::Double];
+        let t5 = [Type::Null, nd.clone(), nd.clone(), Type::Double, adouble()];
+        let mk = |args: &[Value], types: &[Type]| {
+            fx.run(minkowski, types, args, vec![(0, abs_diff_fn())])
+        };
+        let p = Value::Double;
+        for (pv, full, gapped) in [
+            (1.0, 5.0, 6.0),
+            (2.0, 3.0, 10.0f64.sqrt()),
+            (INF, 2.0, 4.0),
+            (3.0, 17.0f64.cbrt(), 18.0f64.cbrt()),
+        ] {
+            assert_double(mk(&[Value::Null, x.clone(), y.clone(), p(pv)], &t4p), full);
+            assert_double(
+                mk(
+                    &[Value::Null, gap.clone(), x.clone(), p(pv), w.clone()],
+                    &t5,
+                ),
+                gapped,
+            );
+        }
+        assert_double(
+            mk(&[Value::Null, none.clone(), x.clone(), p(2.0)], &t4p),
+            NAN,
+        );
+        for bad in [0.0, -1.0, NAN, -INF] {
+            assert_err(
+                mk(&[Value::Null, x.clone(), y.clone(), p(bad)], &t4p),
+                (28071, "Minkowski parameter p must be positive"),
+            );
+        }
+        // Dimensions are checked before p.
+        assert_err(
+            mk(&[Value::Null, x.clone(), nv(&[]), p(-1.0)], &t4p),
+            (28070, "dimensions of vectors do not match"),
+        );
+        assert_eq!(
+            code(&mk(
+                &[Value::Null, x.clone(), y.clone(), p(2.0), nv(&[1.0])],
+                &t5
+            )),
+            Some(28070)
+        );
+    }
+
+    #[test]
+    fn binary_metrics() {
+        let fx = Fixture::new();
+        let tb = [Type::array(Type::Boolean), Type::array(Type::Boolean)];
+        // pairs: a11 = 2, a10 = 1, a01 = 1, a00 = 1
+        let x = bools(&[1, 1, 1, 0, 0]);
+        let y = bools(&[1, 1, 0, 1, 0]);
+        let cases: [(fn(&mut dyn Host, &[Value]) -> Ret, f64, i32); 3] = [
+            (simple_matching, 3.0 / 5.0, 28080),
+            (jaccard, 2.0 / 4.0, 28090),
+            (tanimoto, 3.0 / 7.0, 28100),
+        ];
+        for (f, want, dims) in cases {
+            assert_double(fx.run(f, &tb, &[x.clone(), y.clone()], vec![]), want);
+            assert_double(fx.run(f, &tb, &[bools(&[]), bools(&[])], vec![]), NAN);
+            assert_err(
+                fx.run(f, &tb, &[x.clone(), bools(&[1])], vec![]),
+                (dims, "dimensions of vectors do not match"),
+            );
+        }
+        let mut tbs = tb.to_vec();
+        tbs.extend(std::iter::repeat(Type::Double).take(8));
+        let with = |c: [f64; 8], x: &Value, y: &Value| {
+            let mut args = vec![x.clone(), y.clone()];
+            args.extend(c.iter().map(|v| Value::Double(*v)));
+            fx.run(binary_similarity, &tbs, &args, vec![])
+        };
+        // c00, c01, c10, c11, d00, d01, d10, d11: simple matching and Jaccard again.
+        assert_double(
+            with([1.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0], &x, &y),
+            3.0 / 5.0,
+        );
+        assert_double(
+            with([0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0], &x, &y),
+            2.0 / 4.0,
+        );
+        assert_double(with([1.0, 2.0, 3.0, 4.0, 0.0, 0.0, 0.0, 0.0], &x, &y), INF);
+        assert_err(
+            with([0.0; 8], &x, &bools(&[])),
+            (28110, "dimensions of vectors do not match"),
+        );
+    }
+}
