@@ -227,3 +227,41 @@ impl PartialEq for Key<'_> {
 }
 
 impl Eq for Key<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_sort_survives_inconsistent_orders() {
+        let items: Vec<u32> = (0..37).rev().collect();
+        let sorted = merge_sort(items.clone(), |a, b| Ok(a < b)).unwrap();
+        assert_eq!(sorted, (0..37).collect::<Vec<_>>());
+        let mut state = 12345u64;
+        let answers: [&mut dyn FnMut(&u32, &u32) -> Result<bool, PfaError>; 3] =
+            [&mut |_, _| Ok(true), &mut |_, _| Ok(false), &mut |_, _| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                Ok(state >> 63 == 1)
+            }];
+        for lt in answers {
+            let mut out = merge_sort(items.clone(), lt).unwrap();
+            out.sort();
+            assert_eq!(out, (0..37).collect::<Vec<_>>());
+        }
+        let e = merge_sort(items, |_, _| Err(PfaError::runtime(-1, "stop")));
+        assert!(e.is_err());
+    }
+
+    #[test]
+    fn python_indexes() {
+        assert_eq!(slice_bounds(5, i32::MIN, i32::MAX), (0, 5));
+        assert_eq!(slice_bounds(5, i32::MAX, i32::MIN), (5, 5));
+        assert_eq!(slice_bounds(0, -1, 1), (0, 0));
+        assert_eq!(slice_bounds(5, -2, -1), (3, 4));
+        assert_eq!(item_index(3, -3), Some(0));
+        assert_eq!(item_index(3, 2), Some(2));
+        assert_eq!(item_index(3, 3), None);
+        assert_eq!(item_index(3, i32::MIN), None);
+        assert_eq!(item_index(0, 0), None);
+    }
+}
