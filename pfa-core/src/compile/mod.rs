@@ -17,7 +17,7 @@ use crate::syntax::ast::{Document, Loc, LocId, Method, TryFilter};
 use crate::types::{Type, TypeTable};
 use crate::value::convert::Conv;
 use crate::value::Value;
-use crate::vm::instr::{Instr, Slot};
+use crate::vm::instr::{Instr, Slot, Widen};
 
 /// A compiled function.
 pub struct Func {
@@ -348,6 +348,19 @@ fn const_key(v: &Value) -> Option<ConstKey> {
     })
 }
 
+/// The dedicated instruction for a scalar numeric conversion, if it is one.
+fn widen_of(c: &Conv) -> Option<Widen> {
+    Some(match c {
+        Conv::IntToLong => Widen::IntLong,
+        Conv::IntToFloat => Widen::IntFloat,
+        Conv::IntToDouble => Widen::IntDouble,
+        Conv::LongToFloat => Widen::LongFloat,
+        Conv::LongToDouble => Widen::LongDouble,
+        Conv::FloatToDouble => Widen::FloatDouble,
+        _ => return None,
+    })
+}
+
 /// Whether an expression's value is computed by one final write to its destination,
 /// after all its reads: then it may target the symbol it reassigns directly.
 fn single_write(e: &TExpr) -> bool {
@@ -591,7 +604,8 @@ impl Compiler {
         match &mut self.code[at] {
             Instr::Jump { to: t }
             | Instr::JumpIfFalse { to: t, .. }
-            | Instr::JumpIfTrue { to: t, .. } => *t = to,
+            | Instr::JumpIfTrue { to: t, .. }
+            | Instr::BrUnless { to: t, .. } => *t = to,
             Instr::TryBegin { handler, .. } => *handler = to,
             _ => {}
         }
@@ -705,8 +719,15 @@ impl Compiler {
             }
             TKind::Convert(x, c) => {
                 let s = self.operand(x)?;
-                let conv = self.conv(c);
-                self.emit(Instr::Convert { dst, src: s, conv }, loc);
+                match widen_of(c) {
+                    Some(kind) => {
+                        self.emit(Instr::Widen { kind, dst, src: s }, loc);
+                    }
+                    None => {
+                        let conv = self.conv(c);
+                        self.emit(Instr::Convert { dst, src: s, conv }, loc);
+                    }
+                }
             }
             TKind::Block(es, null_result) => self.block(es, *null_result, dst, loc)?,
             TKind::Let(bs) => {
@@ -829,8 +850,7 @@ impl Compiler {
                 );
             }
             TKind::If(c, t, f) => {
-                let cs = self.operand(c)?;
-                let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                let j = self.branch_unless(c, loc)?;
                 self.free_to(mark);
                 self.expr(t, dst)?;
                 match f {
@@ -854,8 +874,7 @@ impl Compiler {
             TKind::Cond(arms, els) => {
                 let mut ends = Vec::new();
                 for (c, b) in arms {
-                    let cs = self.operand(c)?;
-                    let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                    let j = self.branch_unless(c, loc)?;
                     self.free_to(mark);
                     self.expr(b, dst)?;
                     ends.push(self.emit(Instr::Jump { to: 0 }, loc));
@@ -877,8 +896,7 @@ impl Compiler {
             }
             TKind::While(c, body) => {
                 let top = self.pc();
-                let cs = self.operand(c)?;
-                let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                let j = self.branch_unless(c, loc)?;
                 self.free_to(mark);
                 self.expr(body, SINK)?;
                 self.emit(Instr::Loop { to: top }, loc);
@@ -903,8 +921,7 @@ impl Compiler {
                     self.free_to(mark);
                 }
                 let top = self.pc();
-                let cs = self.operand(c)?;
-                let j = self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc);
+                let j = self.branch_unless(c, loc)?;
                 self.free_to(mark);
                 self.expr(body, SINK)?;
                 self.free_to(mark);
@@ -1169,6 +1186,28 @@ impl Compiler {
         }
         self.free_to(mark);
         Ok(())
+    }
+
+    /// Emits a jump taken when condition `c` is false: a fused compare-and-branch for
+    /// typed comparisons, else the condition's value and a conditional jump.
+    fn branch_unless(&mut self, c: &TExpr, loc: LocId) -> R<usize> {
+        if let TKind::BinOp(op, a, b) = &c.kind {
+            if op.is_comparison() {
+                let sa = self.operand(a)?;
+                let sb = self.operand(b)?;
+                return Ok(self.emit(
+                    Instr::BrUnless {
+                        op: *op,
+                        a: sa,
+                        b: sb,
+                        to: 0,
+                    },
+                    loc,
+                ));
+            }
+        }
+        let cs = self.operand(c)?;
+        Ok(self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc))
     }
 
     /// Forms that can be compiled without a destination (their value is discarded).

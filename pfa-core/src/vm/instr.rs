@@ -73,6 +73,50 @@ pub enum BinOp {
     NeD,
 }
 
+/// Scalar numeric widenings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Widen {
+    /// int to long
+    IntLong,
+    /// int to float
+    IntFloat,
+    /// int to double
+    IntDouble,
+    /// long to float
+    LongFloat,
+    /// long to double
+    LongDouble,
+    /// float to double
+    FloatDouble,
+}
+
+impl BinOp {
+    /// Whether this operator is a comparison (produces a boolean).
+    pub fn is_comparison(self) -> bool {
+        use BinOp::*;
+        matches!(
+            self,
+            LtI | LeI
+                | GtI
+                | GeI
+                | EqI
+                | NeI
+                | LtL
+                | LeL
+                | GtL
+                | GeL
+                | EqL
+                | NeL
+                | LtD
+                | LeD
+                | GtD
+                | GeD
+                | EqD
+                | NeD
+        )
+    }
+}
+
 /// One VM instruction. Operands are frame slots; payloads live in side tables indexed
 /// by `u32`, so instructions stay small and `Copy`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,6 +161,15 @@ pub enum Instr {
         table: u32,
         start: Slot,
         n: u16,
+    },
+    /// Numeric widening of a scalar (the common conversions, without a table lookup).
+    Widen { kind: Widen, dst: Slot, src: Slot },
+    /// Fused compare and branch: jump to `to` unless `a op b` holds (`op` is a comparison).
+    BrUnless {
+        op: BinOp,
+        a: Slot,
+        b: Slot,
+        to: u32,
     },
     /// `dst = convs[conv](src)`
     Convert { dst: Slot, src: Slot, conv: u32 },

@@ -22,7 +22,7 @@ use crate::types::{Type, TypeTable};
 use crate::value::cmp::cmp_f64;
 use crate::value::json::{to_json, JsonStyle};
 use crate::value::Value;
-use instr::{BinOp, Instr};
+use instr::{BinOp, Instr, Widen};
 use state::{CellSlot, PoolSlot};
 
 /// Deepest allowed nesting of user-function calls (including callbacks from library
@@ -518,6 +518,31 @@ impl Machine {
                         v = prog.convs[c as usize].apply(v);
                     }
                     self.stack[base + dst as usize] = v;
+                }
+                Instr::Widen { kind, dst, src } => {
+                    let v = match (kind, &self.stack[base + src as usize]) {
+                        (Widen::IntLong, Value::Int(x)) => Value::Long(i64::from(*x)),
+                        (Widen::IntFloat, Value::Int(x)) => Value::Float(*x as f32),
+                        (Widen::IntDouble, Value::Int(x)) => Value::Double(f64::from(*x)),
+                        (Widen::LongFloat, Value::Long(x)) => Value::Float(*x as f32),
+                        (Widen::LongDouble, Value::Long(x)) => Value::Double(*x as f64),
+                        (Widen::FloatDouble, Value::Float(x)) => Value::Double(f64::from(*x)),
+                        _ => tri!(Err(internal("widening of a value of the wrong type"))),
+                    };
+                    self.stack[base + dst as usize] = v;
+                }
+                Instr::BrUnless { op, a, b, to } => {
+                    let holds = match bin(
+                        op,
+                        &self.stack[base + a as usize],
+                        &self.stack[base + b as usize],
+                    ) {
+                        Ok(Value::Boolean(h)) => h,
+                        _ => tri!(Err(internal("comparison of values of the wrong type"))),
+                    };
+                    if !holds {
+                        p = to as usize;
+                    }
                 }
                 Instr::Convert { dst, src, conv } => {
                     let v = self.stack[base + src as usize].clone();
