@@ -420,18 +420,16 @@ impl Machine {
                     self.stack[base + dst as usize] = v;
                 }
                 Instr::Bin { op, dst, a, b } => {
-                    let v = match bin(
-                        op,
-                        &self.stack[base + a as usize],
-                        &self.stack[base + b as usize],
-                    ) {
+                    // One slice of the frame: a single bounds check covers the operands.
+                    let frame = &mut self.stack[base..];
+                    let v = match bin(op, &frame[a as usize], &frame[b as usize]) {
                         Ok(v) => v,
                         Err(e) => {
                             *pc = p;
                             return Err(bin_error(op, e));
                         }
                     };
-                    self.stack[base + dst as usize] = v;
+                    frame[dst as usize] = v;
                 }
                 Instr::Jump { to } => p = to as usize,
                 Instr::JumpIfFalse { cond, to } => {
@@ -816,7 +814,7 @@ fn bin_error(op: BinOp, e: BinErr) -> PfaError {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, BinErr> {
     use BinOp::*;
     use Value::*;
