@@ -199,7 +199,7 @@ fn minkowski(host: &mut dyn Host, a: &[Value]) -> Ret {
     if y.len() != x.len() || !weights_ok {
         return Err(fail(MINKOWSKI_DIMS));
     }
-    if !(p > 0.0) {
+    if p.is_nan() || p <= 0.0 {
         return Err(fail(MINKOWSKI_P));
     }
     let v = if p == f64::INFINITY {
@@ -263,6 +263,9 @@ fn binary_similarity(_: &mut dyn Host, a: &[Value]) -> Ret {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples, one line per case.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use crate::library::model::testing::{
         adouble, assert_double, assert_err, code, Callback, Fixture,
@@ -451,7 +454,7 @@ mod tests {
             );
         }
         let mut tbs = tb.to_vec();
-        tbs.extend(std::iter::repeat(Type::Double).take(8));
+        tbs.extend(std::iter::repeat_n(Type::Double, 8));
         let with = |c: [f64; 8], x: &Value, y: &Value| {
             let mut args = vec![x.clone(), y.clone()];
             args.extend(c.iter().map(|v| Value::Double(*v)));

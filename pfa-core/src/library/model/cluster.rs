@@ -191,7 +191,7 @@ fn kmeans_iteration(host: &mut dyn Host, a: &[Value]) -> Ret {
         let mut best: Option<(usize, f64)> = None;
         for (i, c) in centers.iter().enumerate() {
             let d = num(&host.call_fcn(2, &[x.clone(), c.clone()])?)?;
-            if best.map_or(true, |(_, bd)| d < bd) {
+            if best.is_none_or(|(_, bd)| d < bd) {
                 best = Some((i, d));
             }
         }
@@ -249,6 +249,9 @@ fn update_mean(host: &mut dyn Host, a: &[Value]) -> Ret {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples, one line per case.
+    #![allow(clippy::type_complexity)]
+
     use serde_json::json;
 
     use super::*;

@@ -133,7 +133,7 @@ fn positive_total<'a>(items: impl Iterator<Item = &'a Value>) -> Result<f64, Pfa
     let mut count = 0usize;
     for p in items {
         let p = num(p)?;
-        if !(p > 0.0) {
+        if p.is_nan() || p <= 0.0 {
             return Err(fail(BAD_MULTINOMIAL));
         }
         total += p;
@@ -169,6 +169,9 @@ fn bernoulli(host: &mut dyn Host, a: &[Value]) -> Ret {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples, one line per case.
+    #![allow(clippy::type_complexity)]
+
     use serde_json::json;
 
     use super::*;

@@ -47,7 +47,7 @@ fn mean(host: &mut dyn Host, a: &[Value]) -> Ret {
             return Err(fail(MEAN_DIMENSIONS));
         }
         let w = if weighted {
-            num(&host.call_fcn(1, &[p.clone()])?)?
+            num(&host.call_fcn(1, std::slice::from_ref(p))?)?
         } else {
             1.0
         };
@@ -125,6 +125,9 @@ fn ball_r(host: &mut dyn Host, a: &[Value]) -> Ret {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples, one line per case.
+    #![allow(clippy::type_complexity)]
+
     use super::*;
     use crate::library::model::testing::{
         aadouble, adouble, assert_doubles, assert_err, code, dm, doubles_of, dv, Callback, Fixture,

@@ -65,6 +65,9 @@ fn simple_layers(host: &mut dyn Host, a: &[Value]) -> Ret {
 
 #[cfg(test)]
 mod tests {
+    // Case tables are tuples, one line per case.
+    #![allow(clippy::type_complexity)]
+
     use serde_json::json;
 
     use super::*;

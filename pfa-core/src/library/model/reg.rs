@@ -563,7 +563,7 @@ fn cholesky(m: &mut [f64], n: usize) -> Result<(), PfaError> {
         for k in 0..j {
             d -= m[j * n + k] * m[j * n + k];
         }
-        if !(d > 0.0) {
+        if d.is_nan() || d <= 0.0 {
             return Err(fail(GP_NOT_POSITIVE_DEFINITE));
         }
         let d = d.sqrt();

@@ -232,7 +232,9 @@ impl<'t> Comparison<'t> {
         }
 
         let vty = self.value_ty;
-        if !accepts(vty, field_ty, self.types) && !(vty.is_numeric() && field_ty.is_numeric()) {
+        let comparable =
+            accepts(vty, field_ty, self.types) || (vty.is_numeric() && field_ty.is_numeric());
+        if !comparable {
             return Err(fail(codes.ty));
         }
         if nulls_unknown && x.is_null() {

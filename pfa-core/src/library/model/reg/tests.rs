@@ -1,5 +1,8 @@
 //! Table tests of the regression functions.
 
+// Case tables are tuples, one line per case.
+#![allow(clippy::type_complexity)]
+
 use serde_json::json;
 
 use super::*;
@@ -624,7 +627,12 @@ fn deprecated_comparisons() {
         .expect("state");
     assert_eq!(fx.json(&r, &a), json!({"DOF": 1, "chi2": 4.0}));
     assert_double(
-        fx.run(reduced_chi2, &[a.clone()], &[state(6.0, 4)], vec![]),
+        fx.run(
+            reduced_chi2,
+            std::slice::from_ref(&a),
+            &[state(6.0, 4)],
+            vec![],
+        ),
         1.5,
     );
     // chi2Prob: known CDF values.
@@ -641,7 +649,7 @@ fn deprecated_comparisons() {
         (f64::NAN, 2, f64::NAN),
     ];
     for (x, k, want) in cases {
-        let r = fx.run(chi2_prob, &[a.clone()], &[state(x, k)], vec![]);
+        let r = fx.run(chi2_prob, std::slice::from_ref(&a), &[state(x, k)], vec![]);
         match r {
             Ok(Value::Double(got)) => assert!(
                 (got.is_nan() && want.is_nan()) || (got - want).abs() < 1e-10,
@@ -651,7 +659,12 @@ fn deprecated_comparisons() {
         }
     }
     assert_err(
-        fx.run(chi2_prob, &[a.clone()], &[state(1.0, -1)], vec![]),
+        fx.run(
+            chi2_prob,
+            std::slice::from_ref(&a),
+            &[state(1.0, -1)],
+            vec![],
+        ),
         (31070, "invalid parameterization"),
     );
 }

@@ -1,6 +1,9 @@
 //! Table tests of the tree functions: comparisons through the natives, walks with
 //! closures as test functions, and whole documents with trees in cells.
 
+// Case tables are tuples, one line per case.
+#![allow(clippy::type_complexity)]
+
 use serde_json::json;
 
 use super::*;
