@@ -9,7 +9,10 @@ fn engine(op: &str, ty: &str) -> pfa_core::Engine {
         r#"{{"input": {{"type": "record", "name": "P", "fields": [{{"name": "a", "type": "{ty}"}}, {{"name": "b", "type": "{ty}"}}]}},
             "output": "{ty}", "action": [{{"{op}": ["input.a", "input.b"]}}]}}"#
     );
-    Program::from_str(&doc, &LoadOptions::default()).unwrap().engine().unwrap()
+    Program::from_str(&doc, &LoadOptions::default())
+        .unwrap()
+        .engine()
+        .unwrap()
 }
 
 fn pair(p: &Program, a: Value, b: Value) -> Value {

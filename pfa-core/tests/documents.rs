@@ -31,10 +31,15 @@ fn close(a: &Json, b: &Json) -> bool {
             if let (Some(x), Some(y)) = (x.as_i64(), y.as_i64()) {
                 return x == y;
             }
-            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
             x == y || (x - y).abs() <= 1e-12 * x.abs().max(y.abs())
         }
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| close(a, b)),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| close(a, b))
+        }
         (Json::Object(x), Json::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| close(v, w)))
         }
@@ -82,9 +87,13 @@ fn expects_error(call: &Json) -> bool {
 
 fn run_case(case: &Json) -> Result<(), Failure> {
     let f = |m: String| Failure(m);
-    let engine_json = case.get("engine").ok_or_else(|| f("case has no engine".into()))?;
+    let engine_json = case
+        .get("engine")
+        .ok_or_else(|| f("case has no engine".into()))?;
     let engine_json = match engine_json {
-        Json::String(text) => pfa_core::syntax::read_text(text).map_err(|e| f(format!("engine text: {e}")))?,
+        Json::String(text) => {
+            pfa_core::syntax::read_text(text).map_err(|e| f(format!("engine text: {e}")))?
+        }
         j => j.clone(),
     };
     let mut opts = LoadOptions::default();
@@ -98,28 +107,41 @@ fn run_case(case: &Json) -> Result<(), Failure> {
             Err(e) => {
                 let text = e.to_string();
                 match want.as_str() {
-                    Some(w) if !text.contains(w) => Err(f(format!("load failed with \"{text}\", expected it to mention \"{w}\""))),
+                    Some(w) if !text.contains(w) => Err(f(format!(
+                        "load failed with \"{text}\", expected it to mention \"{w}\""
+                    ))),
                     _ => Ok(()),
                 }
             }
         };
     }
     let program = loaded.map_err(|e| f(format!("load failed: {e}")))?;
-    let n = case.get("multiplicity").and_then(|m| m.as_u64()).unwrap_or(1) as usize;
+    let n = case
+        .get("multiplicity")
+        .and_then(|m| m.as_u64())
+        .unwrap_or(1) as usize;
     let which = case.get("instance").and_then(|m| m.as_u64()).unwrap_or(0) as usize;
-    let mut engines = program.engines(n).map_err(|e| f(format!("instances: {e}")))?;
+    let mut engines = program
+        .engines(n)
+        .map_err(|e| f(format!("instances: {e}")))?;
     let mut engine: Engine = engines.swap_remove(which.min(n - 1));
     let emitted = Arc::new(Mutex::new(Vec::<Value>::new()));
     let sink = emitted.clone();
     engine.set_emit(Box::new(move |v| sink.lock().unwrap().push(v)));
     let types = program.types().clone();
     let out_ty = program.output_type().clone();
-    let calls = case.get("calls").and_then(|c| c.as_array()).cloned().unwrap_or_default();
+    let calls = case
+        .get("calls")
+        .and_then(|c| c.as_array())
+        .cloned()
+        .unwrap_or_default();
     for (i, call) in calls.iter().enumerate() {
         let at = |m: String| f(format!("call {i}: {m}"));
         emitted.lock().unwrap().clear();
         let result: Result<Option<Value>, PfaError> = if let Some(input) = call.get("action") {
-            let v = program.input_from_json(input, STYLE).map_err(|e| at(format!("bad input: {e}")))?;
+            let v = program
+                .input_from_json(input, STYLE)
+                .map_err(|e| at(format!("bad input: {e}")))?;
             engine.action(v).map(Some)
         } else if call.get("begin").is_some() {
             engine.begin().map(|_| None)
@@ -151,7 +173,12 @@ fn run_case(case: &Json) -> Result<(), Failure> {
                     }
                 }
                 if let Some(Json::Array(want)) = call.get("emitted") {
-                    let got: Vec<Json> = emitted.lock().unwrap().iter().map(|v| to_json(v, &out_ty, &types, STYLE)).collect();
+                    let got: Vec<Json> = emitted
+                        .lock()
+                        .unwrap()
+                        .iter()
+                        .map(|v| to_json(v, &out_ty, &types, STYLE))
+                        .collect();
                     if !close(&Json::Array(got.clone()), &Json::Array(want.clone())) {
                         return Err(at(format!("emitted {got:?} != expected {want:?}")));
                     }
@@ -165,7 +192,11 @@ fn run_case(case: &Json) -> Result<(), Failure> {
 #[test]
 fn documents() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/documents");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     files.sort();
     let (mut passed, mut failed) = (0, Vec::new());
     for path in files {
@@ -173,10 +204,15 @@ fn documents() {
             continue;
         }
         let text = std::fs::read_to_string(&path).unwrap();
-        let cases: Json = serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let cases: Json =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = path.file_name().unwrap().to_string_lossy().to_string();
         for case in cases.as_array().cloned().unwrap_or_default() {
-            let name = case.get("name").and_then(|n| n.as_str()).unwrap_or("?").to_string();
+            let name = case
+                .get("name")
+                .and_then(|n| n.as_str())
+                .unwrap_or("?")
+                .to_string();
             match std::panic::catch_unwind(|| run_case(&case)) {
                 Ok(Ok(())) => passed += 1,
                 Ok(Err(Failure(m))) => failed.push(format!("{file}: {name}: {m}")),
