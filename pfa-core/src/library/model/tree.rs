@@ -151,20 +151,30 @@ struct Comparison<'t> {
 
 impl<'t> Comparison<'t> {
     fn new(types: &'t TypeTable, datum: TypeId, node: TypeId) -> Result<Self, PfaError> {
-        let [field, operator, value] = field_indexes(types, node, ["field", "operator", "value"])?;
-        let value_ty = &types
-            .fields(node)
-            .get(value)
-            .ok_or_else(|| internal("record field out of range"))?
-            .ty;
-        Ok(Comparison {
-            types,
-            datum,
-            field,
-            operator,
-            value,
-            value_ty,
-        })
+        if types.try_get(node).is_none() {
+            return Err(internal("unknown record type"));
+        }
+        // One pass over the node's fields: this runs once per tested node.
+        let (mut field, mut operator, mut value) = (None, None, None);
+        for (i, f) in types.fields(node).iter().enumerate() {
+            match f.name.as_str() {
+                "field" => field = Some(i),
+                "operator" => operator = Some(i),
+                "value" => value = Some((i, &f.ty)),
+                _ => {}
+            }
+        }
+        match (field, operator, value) {
+            (Some(field), Some(operator), Some((value, value_ty))) => Ok(Comparison {
+                types,
+                datum,
+                field,
+                operator,
+                value,
+                value_ty,
+            }),
+            _ => Err(internal("comparison record lacks a field of the signature")),
+        }
     }
 
     /// Tests `datum` against the comparison record `node`. With `nulls_unknown`
@@ -205,12 +215,16 @@ impl<'t> Comparison<'t> {
         let stripped;
         if nulls_unknown {
             if let Type::Union(branches) = field_ty {
-                let rest: Vec<&Type> = branches.iter().filter(|t| **t != Type::Null).collect();
-                if let [one] = rest[..] {
-                    field_ty = one;
-                } else {
-                    stripped = Type::Union(rest.into_iter().cloned().collect());
-                    field_ty = &stripped;
+                let mut rest = branches.iter().filter(|t| **t != Type::Null);
+                match (rest.next(), rest.next()) {
+                    // The usual nullable field: no allocation.
+                    (Some(one), None) => field_ty = one,
+                    _ if branches.contains(&Type::Null) => {
+                        let rest = branches.iter().filter(|t| **t != Type::Null).cloned();
+                        stripped = Type::Union(rest.collect());
+                        field_ty = &stripped;
+                    }
+                    _ => {}
                 }
             }
         }
@@ -432,14 +446,13 @@ fn branches<const N: usize>(
     Ok((t, field_indexes(host.types(), t, names)?))
 }
 
-/// The value of branch `i` of `node`: `Ok(next node)` while it is a node of type `t`,
-/// `Err(leaf)` once it is a leaf.
+/// The node a branch value leads to, if it is a node of type `t` rather than a leaf.
 #[inline]
-fn descend(node: &Record, i: usize, t: TypeId) -> Result<Result<&Record, &Value>, PfaError> {
-    Ok(match field(node, i)? {
-        Value::Record(r) if r.ty == t => Ok(r),
-        leaf => Err(leaf),
-    })
+fn as_node(next: &Value, t: TypeId) -> Option<&Record> {
+    match next {
+        Value::Record(r) if r.ty == t => Some(r),
+        _ => None,
+    }
 }
 
 fn simple_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
@@ -455,12 +468,12 @@ fn simple_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
             _ => return Err(internal("test did not return a boolean")),
         };
         let next = field(node, go)?;
-        match descend(node, go, t)? {
-            Ok(r) => {
+        match as_node(next, t) {
+            Some(r) => {
                 node = r;
                 node_value = next;
             }
-            Err(leaf) => return Ok(leaf.clone()),
+            None => return Ok(next.clone()),
         }
     }
 }
@@ -479,12 +492,12 @@ fn missing_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
             _ => return Err(internal("test did not return a boolean or null")),
         };
         let next = field(node, go)?;
-        match descend(node, go, t)? {
-            Ok(r) => {
+        match as_node(next, t) {
+            Some(r) => {
                 node = r;
                 node_value = next;
             }
-            Err(leaf) => return Ok(leaf.clone()),
+            None => return Ok(next.clone()),
         }
     }
 }
@@ -502,9 +515,10 @@ fn simple_tree(host: &mut dyn Host, a: &[Value]) -> Ret {
             Some(true) => pass,
             _ => fail_,
         };
-        match descend(node, go, t)? {
-            Ok(r) => node = r,
-            Err(leaf) => return Ok(leaf.clone()),
+        let next = field(node, go)?;
+        match as_node(next, t) {
+            Some(r) => node = r,
+            None => return Ok(next.clone()),
         }
     }
 }
