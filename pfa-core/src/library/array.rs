@@ -240,7 +240,7 @@ mod tests {
         let mut state = 12345u64;
         let answers: [&mut dyn FnMut(&u32, &u32) -> Result<bool, PfaError>; 3] =
             [&mut |_, _| Ok(true), &mut |_, _| Ok(false), &mut |_, _| {
-                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 Ok(state >> 63 == 1)
             }];
         for lt in answers {
