@@ -459,12 +459,17 @@ fn gaussian_process(host: &mut dyn Host, a: &[Value], x_vec: bool, to_vec: bool)
         }
     };
     let sigmas = match sigma_i {
-        Some(i) => Some(
-            table
+        Some(i) => {
+            let sigmas = table
                 .iter()
                 .map(|row| values_of(field(rec(row)?, i)?, to_vec))
-                .collect::<Result<Vec<Vec<f64>>, PfaError>>()?,
-        ),
+                .collect::<Result<Vec<Vec<f64>>, PfaError>>()?;
+            // An uncertainty for each output dimension, like `to`.
+            if sigmas.iter().any(|s| s.len() != n_out) {
+                return Err(fail(GP_OUTPUTS));
+            }
+            Some(sigmas)
+        }
         None => None,
     };
 
@@ -510,7 +515,10 @@ fn gaussian_process(host: &mut dyn Host, a: &[Value], x_vec: bool, to_vec: bool)
         let mut corr = kernel.clone();
         for i in 0..n {
             let nugget = match &sigmas {
-                Some(s) if y[i] != 0.0 => (s[i][o] / y[i]).powi(2),
+                Some(s) if y[i] != 0.0 => {
+                    let sigma = s.get(i).and_then(|s| s.get(o)).copied().unwrap_or(f64::NAN);
+                    (sigma / y[i]).powi(2)
+                }
                 Some(_) => f64::INFINITY,
                 None => 10.0 * f64::EPSILON,
             };

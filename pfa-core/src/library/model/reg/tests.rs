@@ -210,6 +210,9 @@ fn gaussian_process() {
     let r3 = fx.ty(json!({"type": "record", "name": "R3", "fields": [
         {"name": "x", "type": "double"}, {"name": "to", "type": "double"},
         {"name": "sigma", "type": "double"}]}));
+    let r4 = fx.ty(json!({"type": "record", "name": "R4", "fields": [
+        {"name": "x", "type": "double"}, {"name": "to", "type": {"type": "array", "items": "double"}},
+        {"name": "sigma", "type": {"type": "array", "items": "double"}}]}));
     let kw = Type::Union(vec![Type::Null, Type::Double]);
     let rbf = || -> Callback<'static> {
         Box::new(|a: &[Value]| {
@@ -295,6 +298,21 @@ fn gaussian_process() {
     );
     let got = num(&r.expect("gp")).expect("double");
     assert!(got.is_finite() && (got - 3.0).abs() > 1e-3);
+    // Uncertainties must have the dimensions of the outputs.
+    let short =
+        json!([{"x": 0, "to": [1, 2], "sigma": [1]}, {"x": 1, "to": [3, 4], "sigma": [1, 1]}]);
+    let r = run(
+        gp_scalar_vector,
+        &r4,
+        Value::Double(1.0),
+        short,
+        Value::Null,
+    );
+    assert_err(r, GP_OUTPUTS);
+    let fine =
+        json!([{"x": 0, "to": [1, 2], "sigma": [1, 1]}, {"x": 1, "to": [3, 4], "sigma": [1, 1]}]);
+    let r = run(gp_scalar_vector, &r4, Value::Double(1.0), fine, Value::Null);
+    assert_eq!(doubles_of(r).len(), 2);
     // Vector outputs fit each dimension on its own.
     let tt = Type::array(r2.clone());
     let types = [adouble(), tt.clone(), kw.clone(), Type::Null];

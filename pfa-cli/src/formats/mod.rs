@@ -1,0 +1,474 @@
+//! Data formats for `pfa score`: reading input files into batches of raw records,
+//! decoding raw records into engine values (on the worker threads), encoding outputs, and
+//! writing them.
+//!
+//! - `jsonl`: one Avro-JSON datum per line (unions tagged).
+//! - `avro`: Avro object container files.
+//! - `csv`: a header row, then one flat record per row.
+
+pub mod avro;
+pub mod csv;
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use apache_avro::types::Value as AValue;
+use apache_avro::Schema;
+use pfa_core::{JsonStyle, PfaError, Program, Value};
+
+/// A data format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// JSON lines.
+    Jsonl,
+    /// Avro object container file.
+    Avro,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+impl Format {
+    /// The format named on the command line.
+    pub fn from_name(s: &str) -> Option<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "jsonl" | "json" | "ndjson" => Some(Format::Jsonl),
+            "avro" => Some(Format::Avro),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+
+    /// The format a file name says (`data.csv`, `data.avro`, `data.jsonl.gz`, ...).
+    pub fn from_path(p: &Path) -> Option<Format> {
+        let name = p.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = name.strip_suffix(".gz").unwrap_or(&name);
+        let ext = name.rsplit_once('.')?.1;
+        Format::from_name(ext)
+    }
+}
+
+/// Where a record came from and what it looks like before decoding.
+pub struct Item {
+    /// 1-based record number over all inputs (0 for errors that are not a record).
+    pub record: u64,
+    /// 1-based line in the file, for text formats (0 otherwise).
+    pub line: u64,
+    /// The undecoded record.
+    pub raw: Raw,
+}
+
+/// An undecoded record.
+pub enum Raw {
+    /// A JSON line: byte range in the batch's text.
+    Json(usize, usize),
+    /// A decoded Avro value, still in the file's shape.
+    Avro(AValue),
+    /// Already an engine value (CSV rows).
+    Ready(Value),
+    /// A record that could not be read; the message says why.
+    Bad(String),
+    /// The rest of the file could not be read (unopenable, wrong format, truncated); not a
+    /// record.
+    FileError(String),
+}
+
+/// Consecutive records of one input file.
+pub struct Batch {
+    /// Position of this batch in the input (0, 1, 2, ...).
+    pub seq: u64,
+    /// The file's name as shown in messages.
+    pub file: Arc<str>,
+    /// Raw bytes of JSON lines.
+    pub text: Vec<u8>,
+    /// The records.
+    pub items: Vec<Item>,
+    /// Avro files whose schema differs from the engine's: resolve each value to this.
+    pub resolve: Option<&'static Schema>,
+}
+
+/// Opens an input (or standard input for `-`), un-gzipping it when it starts with the gzip
+/// magic bytes.
+pub fn open_input(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path)?)
+    };
+    let mut br = BufReader::with_capacity(1 << 16, raw);
+    let gz = br.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    if gz {
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(br),
+        )))
+    } else {
+        Ok(Box::new(br))
+    }
+}
+
+/// What every input needs to know about the engine's input type.
+pub struct InputContext {
+    /// The program.
+    pub program: Program,
+    /// The engine's input type as an Avro schema (for checking Avro files), made once.
+    pub avro_schema: Option<&'static Schema>,
+    /// The engine's input type as a CSV row, if CSV is read.
+    pub csv: Option<csv::Flat>,
+}
+
+/// A reader of one input file.
+pub enum Source {
+    /// JSON lines.
+    Jsonl {
+        /// The text.
+        r: Box<dyn BufRead + Send>,
+        /// Lines read so far.
+        line: u64,
+    },
+    /// CSV rows.
+    Csv {
+        /// The parser.
+        r: Box<::csv::Reader<Box<dyn BufRead + Send>>>,
+        /// Column of each input field.
+        cols: Vec<Option<usize>>,
+        /// Reused row buffer.
+        row: ::csv::StringRecord,
+    },
+    /// Avro container.
+    Avro {
+        /// The container reader.
+        r: Box<apache_avro::Reader<'static, Box<dyn BufRead + Send>>>,
+        /// Resolve values to the engine's schema.
+        resolve: Option<&'static Schema>,
+    },
+    /// Nothing more to read.
+    Done,
+}
+
+impl Source {
+    /// Opens `path` as `format`, checking what can be checked before the first record
+    /// (CSV header, Avro schema).
+    ///
+    /// # Errors
+    /// Why the file cannot be read at all.
+    pub fn open(path: &Path, format: Format, ctx: &InputContext) -> Result<Source, String> {
+        let r = open_input(path).map_err(|e| e.to_string())?;
+        Ok(match format {
+            Format::Jsonl => Source::Jsonl { r, line: 0 },
+            Format::Csv => {
+                let flat = ctx.csv.as_ref().ok_or("CSV input is not set up")?;
+                let mut r = ::csv::ReaderBuilder::new()
+                    .has_headers(true)
+                    .flexible(true)
+                    .from_reader(r);
+                let header = r
+                    .headers()
+                    .map_err(|e| format!("cannot read the CSV header: {e}"))?
+                    .clone();
+                let cols = flat.columns(&header)?;
+                Source::Csv {
+                    r: Box::new(r),
+                    cols,
+                    row: ::csv::StringRecord::new(),
+                }
+            }
+            Format::Avro => {
+                let mut r = r;
+                let head = r.fill_buf().map_err(|e| e.to_string())?;
+                if !avro::looks_like_avro(head) {
+                    return Err(if head.is_empty() {
+                        "empty file: not an Avro object container file".into()
+                    } else {
+                        "not an Avro object container file (no \"Obj\\x01\" magic)".into()
+                    });
+                }
+                let reader = apache_avro::Reader::new(r)
+                    .map_err(|e| format!("cannot read the Avro header: {e}"))?;
+                let want = ctx.avro_schema.ok_or("Avro input is not set up")?;
+                let check = avro::check_input(reader.writer_schema(), want)?;
+                Source::Avro {
+                    r: Box::new(reader),
+                    resolve: check.resolve_to,
+                }
+            }
+        })
+    }
+
+    /// Adds up to `max` records (or about a megabyte of text) to `batch`, numbering them
+    /// from `*next`. Returns `false` once the file is exhausted.
+    pub fn fill(
+        &mut self,
+        batch: &mut Batch,
+        next: &mut u64,
+        max: usize,
+        ctx: &InputContext,
+    ) -> bool {
+        let mut push = |batch: &mut Batch, line: u64, raw: Raw| {
+            let record = if matches!(raw, Raw::FileError(_)) {
+                0
+            } else {
+                *next += 1;
+                *next
+            };
+            batch.items.push(Item { record, line, raw });
+        };
+        match self {
+            Source::Done => false,
+            Source::Jsonl { r, line } => {
+                while batch.items.len() < max && batch.text.len() < (1 << 20) {
+                    let start = batch.text.len();
+                    match r.read_until(b'\n', &mut batch.text) {
+                        Ok(0) => {
+                            *self = Source::Done;
+                            return false;
+                        }
+                        Ok(_) => {
+                            *line += 1;
+                            let l = &batch.text[start..];
+                            if l.iter().all(|b| b.is_ascii_whitespace()) {
+                                batch.text.truncate(start);
+                                continue;
+                            }
+                            let end = batch.text.len();
+                            push(batch, *line, Raw::Json(start, end));
+                        }
+                        Err(e) => {
+                            batch.text.truncate(start);
+                            let msg = format!("read error after line {}: {}", *line, e);
+                            push(batch, *line + 1, Raw::FileError(msg));
+                            *self = Source::Done;
+                            return false;
+                        }
+                    }
+                }
+                true
+            }
+            Source::Csv { r, cols, row } => {
+                let flat = match ctx.csv.as_ref() {
+                    Some(f) => f,
+                    None => return false,
+                };
+                while batch.items.len() < max {
+                    match r.read_record(row) {
+                        Ok(false) => {
+                            *self = Source::Done;
+                            return false;
+                        }
+                        Ok(true) => {
+                            let line = row.position().map(|p| p.line()).unwrap_or(0);
+                            let raw = match flat.read_row(row, cols, ctx.program.types()) {
+                                Ok(v) => Raw::Ready(v),
+                                Err(m) => Raw::Bad(m),
+                            };
+                            push(batch, line, raw);
+                        }
+                        Err(e) => {
+                            let line = e.position().map(|p| p.line()).unwrap_or(0);
+                            // A malformed row (bad UTF-8, ...) is one bad record; an I/O
+                            // error ends the file.
+                            if let ::csv::ErrorKind::Io(io) = e.kind() {
+                                let msg = format!("read error: {io}");
+                                push(batch, line, Raw::FileError(msg));
+                                *self = Source::Done;
+                                return false;
+                            }
+                            push(batch, line, Raw::Bad(format!("malformed CSV row: {e}")));
+                        }
+                    }
+                }
+                true
+            }
+            Source::Avro { r, resolve } => {
+                batch.resolve = *resolve;
+                while batch.items.len() < max {
+                    match r.next() {
+                        None => {
+                            *self = Source::Done;
+                            return false;
+                        }
+                        Some(Ok(v)) => push(batch, 0, Raw::Avro(v)),
+                        Some(Err(e)) => {
+                            // After a decoding error the block framing is lost: the rest
+                            // of the file cannot be trusted.
+                            let msg = format!(
+                                "cannot decode Avro data (truncated or corrupt file?): {e}"
+                            );
+                            push(batch, 0, Raw::Bad(msg));
+                            *self = Source::Done;
+                            return false;
+                        }
+                    }
+                }
+                true
+            }
+        }
+    }
+}
+
+/// Decodes a raw record into the engine's input type.
+///
+/// # Errors
+/// A message naming the field that does not fit.
+pub fn decode(program: &Program, batch: &Batch, raw: Raw) -> Result<Value, String> {
+    match raw {
+        Raw::Json(s, e) => {
+            let bytes = batch.text.get(s..e).unwrap_or_default();
+            let json: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+            program
+                .input_from_json(&json, JsonStyle::Avro)
+                .map_err(|e| data_message(&e))
+        }
+        Raw::Avro(v) => {
+            let v = match batch.resolve {
+                Some(schema) => v
+                    .resolve(schema)
+                    .map_err(|e| format!("cannot resolve to the engine's schema: {e}"))?,
+                None => v,
+            };
+            avro::to_pfa(v, program.input_type(), program.types())
+        }
+        Raw::Ready(v) => Ok(v),
+        Raw::Bad(m) | Raw::FileError(m) => Err(m),
+    }
+}
+
+/// A data error without the `bad input datum` prefix the engine adds.
+fn data_message(e: &PfaError) -> String {
+    match e {
+        PfaError::Data { message, at } => match at {
+            Some(at) if !at.is_empty() && at != "$" => format!("{message} (at {at})"),
+            _ => message.clone(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Encoded outputs of a batch.
+pub enum OutBuf {
+    /// Text formats: bytes.
+    Bytes(Vec<u8>),
+    /// Avro: values for the container writer.
+    Avro(Vec<AValue>),
+}
+
+impl OutBuf {
+    /// How far the buffer is filled (bytes or values).
+    pub fn len(&self) -> usize {
+        match self {
+            OutBuf::Bytes(b) => b.len(),
+            OutBuf::Avro(v) => v.len(),
+        }
+    }
+}
+
+/// How outputs are encoded.
+pub enum Encoder {
+    /// JSON lines.
+    Jsonl,
+    /// CSV rows.
+    Csv(csv::Flat),
+    /// Avro values.
+    Avro,
+}
+
+impl Encoder {
+    /// An empty buffer for this encoder.
+    pub fn buffer(&self) -> OutBuf {
+        match self {
+            Encoder::Avro => OutBuf::Avro(Vec::new()),
+            _ => OutBuf::Bytes(Vec::new()),
+        }
+    }
+
+    /// Appends one output value.
+    pub fn encode(&self, program: &Program, v: &Value, out: &mut OutBuf) {
+        match (self, out) {
+            (Encoder::Jsonl, OutBuf::Bytes(b)) => {
+                let j = program.output_to_json(v, JsonStyle::Avro);
+                // Serializing a JSON tree into a Vec cannot fail.
+                let _ = serde_json::to_writer(&mut *b, &j);
+                b.push(b'\n');
+            }
+            (Encoder::Csv(flat), OutBuf::Bytes(b)) => flat.write_row(v, program, b),
+            (Encoder::Avro, OutBuf::Avro(vals)) => {
+                vals.push(avro::from_pfa(v, program.output_type(), program.types()))
+            }
+            // Buffers come from `buffer()`, so the kinds always match.
+            _ => {}
+        }
+    }
+}
+
+/// Where outputs go.
+pub enum Sink {
+    /// A text stream.
+    Text(BufWriter<Box<dyn Write + Send>>),
+    /// An Avro container.
+    Avro(Box<apache_avro::Writer<'static, avro::WholeWrites<BufWriter<Box<dyn Write + Send>>>>>),
+}
+
+fn avro_io(e: apache_avro::Error) -> io::Error {
+    io::Error::new(
+        avro::io_kind(&e).unwrap_or(io::ErrorKind::Other),
+        e.to_string(),
+    )
+}
+
+impl Sink {
+    /// A sink for `encoder` writing to `w`; `schema` is the output schema for Avro.
+    pub fn new(
+        w: Box<dyn Write + Send>,
+        encoder: &Encoder,
+        schema: Option<&'static Schema>,
+    ) -> io::Result<Sink> {
+        let w = BufWriter::with_capacity(1 << 16, w);
+        Ok(match (encoder, schema) {
+            (Encoder::Avro, Some(schema)) => Sink::Avro(Box::new(apache_avro::Writer::new(
+                schema,
+                avro::WholeWrites(w),
+            ))),
+            (Encoder::Csv(flat), _) => {
+                let mut w = w;
+                w.write_all(&flat.header())?;
+                Sink::Text(w)
+            }
+            _ => Sink::Text(w),
+        })
+    }
+
+    /// Writes the outputs in `buf[from..to]`.
+    pub fn write(&mut self, buf: &OutBuf, from: usize, to: usize) -> io::Result<()> {
+        match (self, buf) {
+            (Sink::Text(w), OutBuf::Bytes(b)) => w.write_all(b.get(from..to).unwrap_or_default()),
+            (Sink::Avro(w), OutBuf::Avro(vals)) => {
+                for v in vals.get(from..to).unwrap_or_default() {
+                    w.append_value_ref(v).map_err(avro_io)?;
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Flushes everything (an Avro container gets its header even with no records).
+    pub fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Text(mut w) => w.flush(),
+            Sink::Avro(w) => {
+                let mut inner = w.into_inner().map_err(avro_io)?;
+                inner.flush()
+            }
+        }
+    }
+
+    /// Flushes what is buffered so far (after a failure, before exiting).
+    pub fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Text(w) => w.flush(),
+            Sink::Avro(w) => w.flush().map(|_| ()).map_err(avro_io),
+        }
+    }
+}
