@@ -151,7 +151,7 @@ struct Comparison<'t> {
 
 impl<'t> Comparison<'t> {
     fn new(types: &'t TypeTable, datum: TypeId, node: TypeId) -> Result<Self, PfaError> {
-        if types.try_get(node).is_none() {
+        if types.try_get(node).is_none() || types.try_get(datum).is_none() {
             return Err(internal("unknown record type"));
         }
         // One pass over the node's fields: this runs once per tested node.
