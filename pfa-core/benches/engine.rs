@@ -88,5 +88,82 @@ fn load_time(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, trivial, while_loop, record_access, load_time);
+/// A complete binary tree of the given depth over fields x0..x10, as JSON.
+fn tree_json(depth: u32, next: &mut u64) -> serde_json::Value {
+    // A small LCG keeps the tree deterministic without a dependency.
+    *next = next
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let field = format!("x{}", (*next >> 33) % 11);
+    let value = ((*next >> 20) % 1000) as f64 / 1000.0;
+    let child = |d: u32, next: &mut u64| {
+        if d == 0 {
+            serde_json::json!({"string": format!("leaf{}", *next % 7)})
+        } else {
+            serde_json::json!({"TreeNode": tree_json(d, next)})
+        }
+    };
+    let pass = child(depth - 1, next);
+    let fail = child(depth - 1, next);
+    serde_json::json!({"field": field, "operator": "<", "value": value, "pass": pass, "fail": fail})
+}
+
+fn tree_walk(c: &mut Criterion) {
+    let fields: Vec<serde_json::Value> = (0..11)
+        .map(|i| serde_json::json!({"name": format!("x{i}"), "type": "double"}))
+        .collect();
+    let names: Vec<String> = (0..11).map(|i| format!("x{i}")).collect();
+    let mut seed = 7;
+    let doc = serde_json::json!({
+        "input": {"type": "record", "name": "Datum", "fields": fields},
+        "output": "string",
+        "cells": {"tree": {
+            "type": {"type": "record", "name": "TreeNode", "fields": [
+                {"name": "field", "type": {"type": "enum", "name": "Fields", "symbols": names}},
+                {"name": "operator", "type": "string"},
+                {"name": "value", "type": "double"},
+                {"name": "pass", "type": ["string", "TreeNode"]},
+                {"name": "fail", "type": ["string", "TreeNode"]}]},
+            "init": tree_json(10, &mut seed)}},
+        "action": [{"model.tree.simpleWalk": ["input", {"cell": "tree"},
+            {"params": [{"d": "Datum"}, {"t": "TreeNode"}], "ret": "boolean",
+             "do": {"model.tree.simpleTest": ["d", "t"]}}]}]
+    });
+    let p = match Program::from_json(&doc, &LoadOptions::default()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("tree walk benchmark skipped: {e}");
+            return;
+        }
+    };
+    let mut e = p.engine().unwrap();
+    let ty = p.types().lookup("Datum").unwrap();
+    let inputs: Vec<Value> = (0..64)
+        .map(|k| {
+            let fields = (0..11)
+                .map(|i| Value::Double(((k * 37 + i * 11) % 100) as f64 / 100.0))
+                .collect();
+            Value::record(ty, fields)
+        })
+        .collect();
+    let mut g = c.benchmark_group("action");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("depth-10 tree walk (model.tree.simpleWalk)", |b| {
+        let mut i = 0;
+        b.iter(|| {
+            i = (i + 1) % inputs.len();
+            black_box(e.action(inputs[i].clone()).unwrap())
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    trivial,
+    while_loop,
+    record_access,
+    tree_walk,
+    load_time
+);
 criterion_main!(benches);
