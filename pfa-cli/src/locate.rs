@@ -177,140 +177,102 @@ fn json_find(b: &[u8], steps: &[Step]) -> Option<usize> {
     Some(i)
 }
 
-/// Indentation and content of a YAML line, ignoring blank lines and comments.
-fn yaml_lines(text: &str) -> Vec<(usize, usize, &str)> {
+/// YAML lines as entries of (offset, indentation, content), blank lines and comments left
+/// out. A `- ` prefix becomes an entry of its own, with what follows it one level deeper,
+/// so block mappings and sequences can be walked by indentation alone.
+fn yaml_entries(text: &str) -> Vec<(usize, usize, &str)> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        let content = body.trim_start_matches(' ');
-        let indent = body.len() - content.len();
+        let mut content = body.trim_start_matches(' ');
+        let mut indent = body.len() - content.len();
         if !content.is_empty() && !content.starts_with('#') {
-            out.push((offset + indent, indent, content));
+            while content == "-" || content.starts_with("- ") {
+                out.push((offset + indent, indent, "-"));
+                let rest = content[1..].trim_start_matches(' ');
+                indent += content.len() - rest.len();
+                content = rest;
+            }
+            if !content.is_empty() {
+                out.push((offset + indent, indent, content));
+            }
         }
         offset += line.len();
     }
     out
 }
 
-/// The key a YAML mapping line starts with (`key:`, `"key":`, `'key':`).
-fn yaml_key(content: &str) -> Option<String> {
+/// The key a YAML mapping entry starts with (`key:`, `"key":`, `'key':`) and the length
+/// of the text up to and including the colon.
+fn yaml_key(content: &str) -> Option<(String, usize)> {
     if let Some(q) = content.chars().next().filter(|c| *c == '"' || *c == '\'') {
         let rest = &content[1..];
         let end = rest.find(q)?;
         return rest[end + 1..]
             .starts_with(':')
-            .then(|| rest[..end].to_string());
+            .then(|| (rest[..end].to_string(), end + 3));
     }
     let end = content
         .find(": ")
         .or_else(|| content.strip_suffix(':').map(|s| s.len()))?;
-    Some(content[..end].to_string())
+    Some((content[..end].to_string(), end + 1))
 }
 
 /// Follows `steps` through YAML block structure; stops (returning the last position
-/// found) where a value is written in flow style.
+/// found) at a value written on its key's line (a scalar or a flow collection).
 fn yaml_find(text: &str, steps: &[Step]) -> Option<usize> {
-    let lines = yaml_lines(text);
-    // The current node: lines [from, to) of its block, its indentation, and the offset
-    // where it starts. `col` is an extra indentation for nodes that start after "- ".
-    let mut from = 0;
-    let mut to = lines.len();
-    let mut pos = lines.first()?.0;
-    let mut inline: Option<(usize, &str)> = None;
-    for step in steps {
-        // A node written on the same line as its key or dash ("- key: v", "key: - x").
-        if let Some((off, content)) = inline.take() {
-            match step {
-                Step::Key(k) if yaml_key(content).as_deref() == Some(k.as_str()) => {
-                    // The value of the first key of an inline mapping: its block is the
-                    // following more-indented lines (plus the rest of this line).
-                    let base_indent = off - text[..off].rfind('\n').map(|p| p + 1).unwrap_or(0);
-                    let value = &content[k.len() + 1..].trim_start();
-                    if !value.is_empty() {
-                        return Some(off + content.len() - value.len());
-                    }
-                    let child_to = lines[from..to]
-                        .iter()
-                        .position(|l| l.1 <= base_indent)
-                        .map(|p| from + p)
-                        .unwrap_or(to);
-                    to = child_to;
-                    pos = off;
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        let (first_off, indent, _) = *lines.get(from)?;
-        let _ = first_off;
-        let mut found = None;
+    let e = yaml_entries(text);
+    let (mut from, mut to) = (0, e.len());
+    let mut pos = e.first()?.0;
+    for (si, step) in steps.iter().enumerate() {
+        // Where the block structure ends (a flow collection, or a path it does not
+        // have), JSON-like flow text may still be followed; else the deepest position.
+        let rest = || {
+            let flow = text.as_bytes().get(pos..).unwrap_or_default();
+            json_find(flow, &steps[si..]).map(|o| pos + o).or(Some(pos))
+        };
+        let Some(indent) = e.get(from).filter(|_| from < to).map(|x| x.1) else {
+            return rest();
+        };
+        let is_item = |m: usize| e[m].1 == indent && e[m].2 == "-";
         match step {
             Step::Key(k) => {
-                for j in from..to {
-                    let (off, ind, content) = lines[j];
-                    if ind == indent && yaml_key(content).as_deref() == Some(k.as_str()) {
-                        found = Some((j, off, content, k.len()));
-                        break;
-                    }
-                }
-                let (j, off, content, klen) = found?;
-                // The key's block: following lines indented deeper (or "- " items at the
-                // same indentation, YAML's compact sequences).
-                let end = (j + 1..to)
-                    .find(|&m| {
-                        lines[m].1 < indent
-                            || (lines[m].1 == indent && !lines[m].2.starts_with("- "))
-                    })
-                    .unwrap_or(to);
-                let rest = content
-                    .get(klen + 2..)
-                    .or_else(|| content.get(klen + 1..))
-                    .unwrap_or("");
-                let rest_q = if content.starts_with(['"', '\'']) {
-                    content.get(klen + 4..).unwrap_or("")
-                } else {
-                    rest
+                let Some(j) = (from..to).find(|&m| {
+                    e[m].1 == indent && yaml_key(e[m].2).is_some_and(|(key, _)| key == *k)
+                }) else {
+                    return rest();
                 };
-                let value = rest_q.trim_start();
+                let (off, _, content) = e[j];
+                let klen = yaml_key(content).map(|x| x.1).unwrap_or(0);
+                let after = content.get(klen..).unwrap_or("");
+                let value = after.trim_start();
                 if !value.is_empty() && !value.starts_with('#') {
-                    // Value on the key's line: a scalar or flow collection; stop here.
                     pos = off + content.len() - value.len();
-                    if value.starts_with("- ") {
-                        inline = Some((pos, value));
-                    }
-                    from = j + 1;
-                    to = end;
-                    if !value.starts_with("- ") {
-                        return Some(pos);
-                    }
-                    continue;
+                    let flow = text.as_bytes().get(pos..).unwrap_or_default();
+                    return json_find(flow, &steps[si + 1..])
+                        .map(|o| pos + o)
+                        .or(Some(pos));
                 }
                 pos = off;
+                // The value's block: deeper entries, or "- " items at the key's own
+                // indentation (a compact sequence).
+                let end = (j + 1..to)
+                    .find(|&m| e[m].1 < indent || (e[m].1 == indent && !is_item(m)))
+                    .unwrap_or(to);
                 from = j + 1;
                 to = end;
             }
             Step::Index(n) => {
-                let mut count = 0;
-                for j in from..to {
-                    let (off, ind, content) = lines[j];
-                    if ind == indent && content.starts_with("- ") || content == "-" {
-                        if count == *n {
-                            found = Some((j, off, content, 0));
-                            break;
-                        }
-                        count += 1;
-                    }
-                }
-                let (j, off, content, _) = found?;
-                let end = (j + 1..to).find(|&m| lines[m].1 <= indent).unwrap_or(to);
-                let item = content.strip_prefix('-').unwrap_or("").trim_start();
-                pos = off + content.len() - item.len();
-                if item.is_empty() {
-                    pos = off;
-                } else {
-                    inline = Some((pos, item));
-                }
+                let Some(j) = (from..to).filter(|&m| is_item(m)).nth(*n) else {
+                    return rest();
+                };
+                let end = (j + 1..to).find(|&m| e[m].1 <= indent).unwrap_or(to);
+                pos = e
+                    .get(j + 1)
+                    .filter(|_| j + 1 < end)
+                    .map(|x| x.0)
+                    .unwrap_or(e[j].0);
                 from = j + 1;
                 to = end;
             }
@@ -333,7 +295,7 @@ mod tests {
         let t = "{\n  \"input\": \"double\",\n  \"action\": [\n    {\"a.sort\": [1]},\n    {\"+\": [1, {\"x\": 2}]}\n  ]\n}";
         assert_eq!(at(t, "input"), Some((2, 12)));
         assert_eq!(at(t, "action[0].a.sort"), Some((4, 16)));
-        assert_eq!(at(t, "action[1].+[1].x"), Some((5, 20)));
+        assert_eq!(at(t, "action[1].+[1].x"), Some((5, 21)));
         assert_eq!(at(t, "nothing"), None);
     }
 
@@ -343,5 +305,7 @@ mod tests {
         assert_eq!(at(t, "output"), Some((2, 9)));
         assert_eq!(at(t, "action[0].let.x"), Some((5, 10)));
         assert_eq!(at(t, "action[1]"), Some((6, 5)));
+        let t = "action:\n  - {\"+\": [y, 1]}\n";
+        assert_eq!(at(t, "action[0].+[0]"), Some((2, 12)));
     }
 }

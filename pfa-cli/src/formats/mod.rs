@@ -402,12 +402,15 @@ impl Encoder {
     }
 }
 
+/// The Avro container writer over the output stream.
+type AvroWriter = apache_avro::Writer<'static, avro::WholeWrites<BufWriter<Box<dyn Write + Send>>>>;
+
 /// Where outputs go.
 pub enum Sink {
     /// A text stream.
     Text(BufWriter<Box<dyn Write + Send>>),
     /// An Avro container.
-    Avro(Box<apache_avro::Writer<'static, avro::WholeWrites<BufWriter<Box<dyn Write + Send>>>>>),
+    Avro(Box<AvroWriter>),
 }
 
 fn avro_io(e: apache_avro::Error) -> io::Error {
