@@ -232,17 +232,20 @@ impl Eq for Key<'_> {}
 mod tests {
     use super::*;
 
+    type Lt<'a> = dyn FnMut(&u32, &u32) -> Result<bool, PfaError> + 'a;
+
     #[test]
     fn merge_sort_survives_inconsistent_orders() {
         let items: Vec<u32> = (0..37).rev().collect();
         let sorted = merge_sort(items.clone(), |a, b| Ok(a < b)).unwrap();
         assert_eq!(sorted, (0..37).collect::<Vec<_>>());
         let mut state = 12345u64;
-        let answers: [&mut dyn FnMut(&u32, &u32) -> Result<bool, PfaError>; 3] =
-            [&mut |_, _| Ok(true), &mut |_, _| Ok(false), &mut |_, _| {
-                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                Ok(state >> 63 == 1)
-            }];
+        let answers: [&mut Lt; 3] = [&mut |_, _| Ok(true), &mut |_, _| Ok(false), &mut |_, _| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            Ok(state >> 63 == 1)
+        }];
         for lt in answers {
             let mut out = merge_sort(items.clone(), lt).unwrap();
             out.sort();
