@@ -487,9 +487,8 @@ impl<'a> Checker<'a> {
                 ));
             }
             let ty = self.ty(&c.ty)?;
-            let json = self.init_json(&c.init, c.loc, &format!("cell \"{name}\""))?;
-            let json = json.unwrap_or(Json::Null);
-            let init = from_json(&json, &ty, &self.types, JsonStyle::Avro).map_err(|e| {
+            let data = self.init_data(&c.init, c.loc, &format!("cell \"{name}\""))?;
+            let init = data.decode(Json::Null, &ty, &self.types).map_err(|e| {
                 PfaError::Initialization {
                     message: format!(
                         "cell \"{name}\" init does not match its type: {} at {}",
@@ -519,18 +518,17 @@ impl<'a> Checker<'a> {
                 ));
             }
             let ty = self.ty(&p.ty)?;
-            let json = self.init_json(&p.init, p.loc, &format!("pool \"{name}\""))?;
-            let json = json.unwrap_or_else(|| Json::Object(Default::default()));
+            let data = self.init_data(&p.init, p.loc, &format!("pool \"{name}\""))?;
             let map_ty = Type::map(ty.clone());
-            let init = from_json(&json, &map_ty, &self.types, JsonStyle::Avro).map_err(|e| {
-                PfaError::Initialization {
+            let init = data
+                .decode(Json::Object(Default::default()), &map_ty, &self.types)
+                .map_err(|e| PfaError::Initialization {
                     message: format!(
                         "pool \"{name}\" init does not match its type: {} at {}",
                         e.message, e.path
                     ),
                     loc: Some(doc.loc(p.loc)),
-                }
-            })?;
+                })?;
             let init = match init {
                 Value::Map(m) => Arc::try_unwrap(m).unwrap_or_else(|m| (*m).clone()),
                 _ => BTreeMap::new(),
@@ -548,10 +546,10 @@ impl<'a> Checker<'a> {
     }
 
     /// The init data of a cell or pool: embedded, or read from an allowed file.
-    fn init_json(&self, init: &Init, loc: LocId, what: &str) -> Result<Option<Json>, PfaError> {
+    fn init_data(&self, init: &Init, loc: LocId, what: &str) -> Result<InitData, PfaError> {
         match init {
-            Init::Embedded(j) => Ok(Some(j.clone())),
-            Init::Empty => Ok(None),
+            Init::Embedded(j) => Ok(InitData::Json(j.clone())),
+            Init::Empty => Ok(InitData::Missing),
             Init::External { format, location } => {
                 let fail = |m: String| PfaError::Initialization {
                     message: format!("{what}: {m}"),
@@ -584,10 +582,12 @@ impl<'a> Checker<'a> {
                         let text = std::fs::read_to_string(&path)
                             .map_err(|e| fail(format!("cannot read \"{location}\": {e}")))?;
                         serde_json::from_str(&text)
-                            .map(Some)
+                            .map(InitData::Json)
                             .map_err(|e| fail(format!("\"{location}\" is not valid JSON: {e}")))
                     }
-                    "avro" => Err(fail("avro-encoded init sources are not implemented".into())),
+                    "avro" => std::fs::read(&path)
+                        .map(InitData::Avro)
+                        .map_err(|e| fail(format!("cannot read \"{location}\": {e}"))),
                     other => Err(fail(format!("unknown source format \"{other}\""))),
                 }
             }
@@ -620,6 +620,31 @@ impl<'a> Checker<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// Initial data of a cell or pool before decoding.
+enum InitData {
+    /// JSON (embedded or from a `json` source).
+    Json(Json),
+    /// An Avro object container file's bytes.
+    Avro(Vec<u8>),
+    /// Nothing given (pools only).
+    Missing,
+}
+
+impl InitData {
+    fn decode(
+        self,
+        missing: Json,
+        ty: &Type,
+        types: &TypeTable,
+    ) -> Result<Value, crate::value::json::DataError> {
+        match self {
+            InitData::Json(j) => from_json(&j, ty, types, JsonStyle::Avro),
+            InitData::Missing => from_json(&missing, ty, types, JsonStyle::Avro),
+            InitData::Avro(bytes) => crate::value::avro::read_container(&bytes, ty, types),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! Union values carry their branch implicitly: primitive variants are distinct, and named
 //! types carry their [`TypeId`].
 
+pub mod avro;
 pub mod cmp;
 pub mod convert;
 pub mod json;
