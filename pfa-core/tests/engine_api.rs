@@ -189,3 +189,42 @@ fn data_of_the_wrong_type_is_refused_cleanly() {
     let err = p.input_from_json(&bad, JsonStyle::Avro).unwrap_err();
     assert!(err.to_string().contains("bad input datum"), "{err}");
 }
+
+#[test]
+fn avro_sources_initialize_cells_and_pools() {
+    let dir = std::env::temp_dir().join(format!("pfa-avro-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, schema: serde_json::Value, datum: apache_avro::types::Value| {
+        let schema = apache_avro::Schema::parse(&schema).unwrap();
+        let mut w = apache_avro::Writer::new(&schema, Vec::new());
+        w.append(datum).unwrap();
+        std::fs::write(dir.join(name), w.into_inner().unwrap()).unwrap();
+    };
+    use apache_avro::types::Value as A;
+    write(
+        "weights.avro",
+        serde_json::json!({"type": "array", "items": "double"}),
+        A::Array(vec![A::Double(0.5), A::Double(2.0)]),
+    );
+    write(
+        "counts.avro",
+        serde_json::json!({"type": "map", "values": "int"}),
+        A::Map([("a".to_string(), A::Int(7))].into_iter().collect()),
+    );
+    let doc = r#"{"input": "string", "output": "double",
+        "action": [{"+": [{"cell": "w", "path": [1]}, {"pool": "p", "path": ["input"]}]}],
+        "cells": {"w": {"type": {"type": "array", "items": "double"}, "source": "avro", "init": "weights.avro"}},
+        "pools": {"p": {"type": "int", "source": "avro", "init": "counts.avro"}}}"#;
+    let opts = LoadOptions {
+        source_root: Some(dir.clone()),
+        ..Default::default()
+    };
+    let p = Program::from_str(doc, &opts).unwrap();
+    let out = p.engine().unwrap().action(Value::str("a")).unwrap();
+    assert!(matches!(out, Value::Double(x) if x == 9.0), "{out:?}");
+    // A file of the wrong type is an initialization error naming the cell.
+    let bad = doc.replace("weights.avro", "counts.avro");
+    let err = Program::from_str(&bad, &opts).err().unwrap();
+    assert!(err.to_string().contains("cell \"w\""), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
