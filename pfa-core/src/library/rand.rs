@@ -473,3 +473,260 @@ fn histogram_item(host: &mut dyn Host, a: &[Value]) -> Ret {
         .cloned()
         .ok_or_else(|| internal("index out of range"))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::library::model::testing::{assert_err, Fixture};
+    use crate::library::NativeFn;
+    use crate::types::Type;
+
+    fn i(x: i32) -> Value {
+        Value::Int(x)
+    }
+
+    fn run(fx: &Fixture, f: NativeFn, args: &[Value]) -> Ret {
+        fx.run(f, &[], args, Vec::new())
+    }
+
+    /// A host whose generator keeps its state across calls.
+    struct Seq(u64, crate::types::TypeTable);
+
+    impl RandomSource for Seq {
+        fn next_u64(&mut self) -> u64 {
+            // splitmix64
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+    }
+
+    impl Host for Seq {
+        fn arg_type(&self, _: usize) -> &Type {
+            &Type::Null
+        }
+        fn ret_type(&self) -> &Type {
+            &Type::Null
+        }
+        fn types(&self) -> &crate::types::TypeTable {
+            &self.1
+        }
+        fn call_fcn(&mut self, _: usize, _: &[Value]) -> Ret {
+            Err(internal("no function arguments"))
+        }
+        fn rng(&mut self) -> &mut dyn RandomSource {
+            self
+        }
+    }
+
+    /// `n` results of `f(args)` from one generator.
+    fn draws(f: NativeFn, args: &[Value], n: usize) -> Vec<Value> {
+        let mut host = Seq(42, crate::types::TypeTable::new());
+        (0..n).map(|_| f(&mut host, args).unwrap()).collect()
+    }
+
+    #[test]
+    fn errors() {
+        let fx = Fixture::new();
+        let ints = |xs: &[i32]| Value::array(xs.iter().map(|x| i(*x)).collect());
+        let bytes = |b: &[u8]| Value::Bytes(Arc::from(b));
+        assert_err(run(&fx, int_range, &[i(3), i(3)]), INT_RANGE);
+        assert_err(
+            run(&fx, long_range, &[Value::Long(4), Value::Long(3)]),
+            LONG_RANGE,
+        );
+        assert_err(
+            run(&fx, float, &[Value::Float(1.0), Value::Float(1.0)]),
+            FLOAT_RANGE,
+        );
+        assert_err(
+            run(&fx, double, &[Value::Double(2.0), Value::Double(1.0)]),
+            DOUBLE_RANGE,
+        );
+        assert_err(run(&fx, choice, &[ints(&[])]), CHOICE_EMPTY);
+        assert_err(run(&fx, choices, &[i(2), ints(&[])]), CHOICES_EMPTY);
+        assert_err(run(&fx, sample, &[i(2), ints(&[])]), SAMPLE_EMPTY);
+        assert_err(run(&fx, sample, &[i(3), ints(&[1, 2])]), SAMPLE_TOO_SMALL);
+        let dist = |xs: &[f64]| Value::array(xs.iter().map(|x| Value::Double(*x)).collect());
+        assert_err(run(&fx, histogram_index, &[dist(&[])]), HISTOGRAM_EMPTY);
+        assert_err(
+            run(&fx, histogram_index, &[dist(&[0.0, 0.0])]),
+            HISTOGRAM_EMPTY,
+        );
+        assert_err(
+            run(&fx, histogram_index, &[dist(&[1.0, f64::INFINITY])]),
+            HISTOGRAM_NON_FINITE,
+        );
+        assert_err(
+            run(&fx, histogram_index, &[dist(&[1.0, f64::NAN])]),
+            HISTOGRAM_NON_FINITE,
+        );
+        assert_err(
+            run(&fx, histogram_index, &[dist(&[1.0, -2.0])]),
+            HISTOGRAM_NEGATIVE,
+        );
+        assert_err(run(&fx, string_any, &[i(0)]), STRING_SIZE);
+        assert_err(
+            run(&fx, string_population, &[i(-1), Value::str("ab")]),
+            STRING_SIZE,
+        );
+        assert_err(
+            run(&fx, string_population, &[i(1), Value::str("")]),
+            STRING_EMPTY,
+        );
+        assert_err(run(&fx, string_range, &[i(1), i(64), i(64)]), STRING_RANGE);
+        assert_err(run(&fx, string_range, &[i(1), i(0), i(64)]), STRING_CHAR);
+        assert_err(
+            run(&fx, string_range, &[i(1), i(64), i(0xD801)]),
+            STRING_CHAR,
+        );
+        assert_err(run(&fx, bytes_any, &[i(0)]), BYTES_SIZE);
+        assert_err(run(&fx, bytes_population, &[i(1), bytes(&[])]), BYTES_EMPTY);
+        assert_err(run(&fx, bytes_range, &[i(1), i(10), i(5)]), BYTES_RANGE);
+        assert_err(run(&fx, bytes_range, &[i(1), i(-1), i(5)]), BYTES_BYTE);
+        assert_err(run(&fx, bytes_range, &[i(1), i(1), i(257)]), BYTES_BYTE);
+        assert_err(
+            run(&fx, bytes_any, &[i(i32::MAX)]),
+            (0, "result too large (more than 16777216 items)"),
+        );
+    }
+
+    #[test]
+    fn numbers_stay_in_range() {
+        let xs = draws(int_range, &[i(-2), i(3)], 2000);
+        let mut seen = [0; 5];
+        for x in &xs {
+            let Value::Int(x) = x else { panic!("{x:?}") };
+            assert!((-2..3).contains(x));
+            seen[(x + 2) as usize] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 300), "{seen:?}");
+        for x in draws(
+            long_range,
+            &[Value::Long(i64::MIN), Value::Long(i64::MAX)],
+            100,
+        ) {
+            assert!(matches!(x, Value::Long(v) if v < i64::MAX));
+        }
+        for x in draws(double, &[Value::Double(-1e308), Value::Double(1e308)], 100) {
+            assert!(matches!(x, Value::Double(v) if (-1e308..1e308).contains(&v)));
+        }
+        for x in draws(float, &[Value::Float(1.0), Value::Float(1.000_000_1)], 100) {
+            assert!(matches!(x, Value::Float(v) if (1.0..1.000_000_1).contains(&v)));
+        }
+        let zs: Vec<f64> = draws(gaussian, &[Value::Double(3.0), Value::Double(2.0)], 20_000)
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect();
+        let mean = zs.iter().sum::<f64>() / zs.len() as f64;
+        let var = zs.iter().map(|z| (z - mean) * (z - mean)).sum::<f64>() / zs.len() as f64;
+        assert!(
+            (mean - 3.0).abs() < 0.05 && (var.sqrt() - 2.0).abs() < 0.05,
+            "{mean} {var}"
+        );
+        assert!(matches!(draws(int_any, &[], 1)[0], Value::Int(_)));
+        assert!(matches!(draws(long_any, &[], 1)[0], Value::Long(_)));
+    }
+
+    #[test]
+    fn items_strings_and_bytes() {
+        let pop = Value::array((0..10).map(i).collect());
+        for v in draws(sample, &[i(10), pop.clone()], 20) {
+            let mut got: Vec<i64> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_i64().unwrap())
+                .collect();
+            got.sort_unstable();
+            assert_eq!(got, (0..10).collect::<Vec<_>>());
+        }
+        assert_eq!(
+            draws(sample, &[i(-1), pop.clone()], 1)[0]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        assert_eq!(
+            draws(choices, &[i(7), pop.clone()], 1)[0]
+                .as_array()
+                .unwrap()
+                .len(),
+            7
+        );
+        assert_eq!(
+            draws(choices, &[i(-7), pop.clone()], 1)[0]
+                .as_array()
+                .unwrap()
+                .len(),
+            0
+        );
+        assert!(draws(choice, &[pop], 50)
+            .iter()
+            .all(|v| matches!(v, Value::Int(0..=9))));
+
+        // Weights 1 : 3 : 0.
+        let dist = Value::array(vec![
+            Value::Double(1.0),
+            Value::Double(3.0),
+            Value::Double(0.0),
+        ]);
+        let picks = draws(histogram_index, &[dist], 4000);
+        let ones = picks.iter().filter(|v| matches!(v, Value::Int(1))).count();
+        assert!(picks.iter().all(|v| matches!(v, Value::Int(0 | 1))));
+        assert!((2800..3200).contains(&ones), "{ones}");
+        let mut fx = Fixture::new();
+        let t = fx.ty(json!({"type": "record", "name": "P", "fields": [{"name": "prob", "type": "double"}, {"name": "id", "type": "string"}]}));
+        let items = fx.val(
+            json!([{"prob": 0.0, "id": "no"}, {"prob": 2.0, "id": "yes"}]),
+            &Type::array(t.clone()),
+        );
+        let got = run(&fx, histogram_item, &[items]).unwrap();
+        assert_eq!(fx.json(&got, &t), json!({"prob": 2.0, "id": "yes"}));
+
+        for v in draws(string_any, &[i(50)], 5) {
+            let s = v.as_str().unwrap();
+            assert_eq!(s.chars().count(), 50);
+            assert!(s.chars().all(|c| (1..0xD800).contains(&(c as u32))));
+        }
+        let v = &draws(string_population, &[i(30), Value::str("aé")], 1)[0];
+        assert!(v.as_str().unwrap().chars().all(|c| c == 'a' || c == 'é'));
+        let v = &draws(string_range, &[i(30), i(33), i(36)], 1)[0];
+        assert!(v
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| ('!'..='#').contains(&c)));
+        let v = &draws(bytes_range, &[i(30), i(250), i(256)], 1)[0];
+        assert!(matches!(v, Value::Bytes(b) if b.len() == 30 && b.iter().all(|x| *x >= 250)));
+        let v = &draws(
+            bytes_population,
+            &[i(30), Value::Bytes(Arc::from(&b"xy"[..]))],
+            1,
+        )[0];
+        assert!(matches!(v, Value::Bytes(b) if b.iter().all(|x| b"xy".contains(x))));
+        assert!(matches!(&draws(bytes_any, &[i(3)], 1)[0], Value::Bytes(b) if b.len() == 3));
+    }
+
+    #[test]
+    fn uuids_have_the_spec_form() {
+        for v in draws(uuid4, &[], 50) {
+            let s = v.as_str().unwrap();
+            let groups: Vec<&str> = s.split('-').collect();
+            let lens: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+            assert_eq!(lens, [8, 4, 4, 4, 12], "{s}");
+            assert!(
+                groups[2].starts_with('4') && groups[3].starts_with('8'),
+                "{s}"
+            );
+            assert!(s
+                .chars()
+                .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
+        }
+    }
+}

@@ -101,3 +101,92 @@ fn update_cusum(_: &mut dyn Host, a: &[Value]) -> Ret {
     let out = llr + last;
     Ok(Value::Double(if out > reset { out } else { reset }))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::library::model::testing::{assert_double, assert_err, Fixture};
+    use crate::types::Type;
+
+    fn d(x: f64) -> Value {
+        Value::Double(x)
+    }
+
+    #[test]
+    fn triggers() {
+        let mut fx = Fixture::new();
+        let t = fx.ty(json!({"type": "record", "name": "H", "fields": [
+            {"name": "longestRun", "type": "int"}, {"name": "numEvents", "type": "int"},
+            {"name": "numRuns", "type": "int"}, {"name": "currentRun", "type": "int"},
+            {"name": "label", "type": "string"}]}));
+        let step = |p: bool, h: serde_json::Value| {
+            let args = [Value::Boolean(p), fx.val(h, &t)];
+            fx.run(
+                update_trigger,
+                &[Type::Boolean, t.clone()],
+                &args,
+                Vec::new(),
+            )
+            .map(|v| fx.json(&v, &t))
+        };
+        let h = |e: i32, n: i32, c: i32, l: i32| json!({"longestRun": l, "numEvents": e, "numRuns": n, "currentRun": c, "label": "x"});
+        // (predicate, before, after) as (numEvents, numRuns, currentRun, longestRun)
+        let cases = [
+            (true, (0, 0, 0, 0), (1, 1, 1, 1)),
+            (true, (1, 1, 1, 1), (2, 1, 2, 2)),
+            (false, (2, 1, 2, 2), (2, 1, 0, 2)),
+            (true, (2, 1, 0, 2), (3, 2, 1, 2)),
+            (false, (0, 0, 0, 5), (0, 0, 0, 5)),
+        ];
+        for (p, (e, n, c, l), (e2, n2, c2, l2)) in cases {
+            assert_eq!(
+                step(p, h(e, n, c, l)).unwrap(),
+                h(e2, n2, c2, l2),
+                "{p} {e} {n} {c} {l}"
+            );
+        }
+        for bad in [
+            h(-1, 0, 0, 0),
+            h(0, -1, 0, 0),
+            h(0, 0, -1, 0),
+            h(0, 0, 0, -1),
+        ] {
+            assert_err(step(false, bad).map(|_| Value::Null), COUNTER_OUT_OF_RANGE);
+        }
+        assert_err(
+            step(true, h(i32::MAX, 0, 0, 0)).map(|_| Value::Null),
+            COUNTER_OUT_OF_RANGE,
+        );
+    }
+
+    #[test]
+    fn z_values_and_cusum() {
+        let mut fx = Fixture::new();
+        let t = fx.ty(json!({"type": "record", "name": "MV", "fields": [
+            {"name": "count", "type": "double"}, {"name": "mean", "type": "double"},
+            {"name": "variance", "type": "double"}]}));
+        let z = |x: f64, c: f64, m: f64, v: f64, unbiased: Option<bool>| {
+            let Type::Record(id) = t else {
+                panic!("a record type")
+            };
+            let mut args = vec![d(x), Value::record(id, vec![d(c), d(m), d(v)])];
+            args.extend(unbiased.map(Value::Boolean));
+            fx.run(z_value, &[], &args, Vec::new())
+        };
+        assert_double(z(5.0, 10.0, 1.0, 4.0, None), 2.0);
+        assert_double(z(5.0, 10.0, 1.0, 4.0, Some(false)), 2.0);
+        assert_double(z(5.0, 5.0, 1.0, 4.0, Some(true)), 2.0 * 1.25_f64.sqrt());
+        assert_double(z(5.0, 0.5, 1.0, 4.0, Some(true)), f64::NAN);
+        assert_double(z(5.0, 10.0, 1.0, -4.0, None), f64::NAN);
+        assert_double(z(1.0, 10.0, 1.0, 0.0, None), f64::NAN);
+
+        let cusum = |llr: f64, last: f64, reset: f64| {
+            fx.run(update_cusum, &[], &[d(llr), d(last), d(reset)], Vec::new())
+        };
+        assert_double(cusum(1.5, 2.0, 0.0), 3.5);
+        assert_double(cusum(-5.0, 2.0, 0.0), 0.0);
+        assert_double(cusum(f64::NAN, 2.0, 0.0), 0.0);
+    }
+}

@@ -1054,3 +1054,6 @@ fn top_n(host: &mut dyn Host, a: &[Value]) -> Ret {
     }
     Ok(Value::array(out))
 }
+
+#[cfg(test)]
+mod tests;
