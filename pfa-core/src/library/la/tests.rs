@@ -455,6 +455,17 @@ fn decompositions_are_accurate() {
             (det - product).abs() < 1e-12 * product.abs(),
             "det, n = {n}"
         );
+        // Jacobi: V^T C V is diagonal with the eigenvalues, V orthogonal.
+        let (values, v) = symmetric_eigen(c.clone());
+        let diag = DMatrix::from_diagonal(&DVector::from_vec(values));
+        assert!(
+            (v.transpose() * &c * &v - diag).amax() < 1e-13,
+            "eigen, n = {n}"
+        );
+        assert!(
+            (v.transpose() * &v - &eye).amax() < 1e-14,
+            "orthogonal, n = {n}"
+        );
         // A pseudoinverse P of a wide matrix A satisfies A P A = A.
         let wide = DMatrix::from_fn(n, n + 2, |i, j| ((i * 5 + j * 2) % 7) as f64 - 3.0);
         let p = matrix(&call(inverse_array, &[rows_of(&wide)]).unwrap());
@@ -463,4 +474,25 @@ fn decompositions_are_accurate() {
             "pseudoinverse, n = {n}"
         );
     }
+}
+
+#[test]
+fn small_off_diagonals_keep_full_accuracy() {
+    // Eigenvector of 0.99999 + 2.5e-11: (5.00005e-6, 1) normalized; the first component
+    // divided by sqrt(eigenvalue) is 5.000075000687502e-6 (as LAPACK gives).
+    let basis = matrix(&call(eigen_basis_array, &[m(&[&[0.0, 0.0], &[1e-05, 0.99999]])]).unwrap());
+    assert!(
+        (basis[(0, 0)] / 5.000_075_000_687_502e-6 - 1.0).abs() < 1e-13,
+        "{basis}"
+    );
+    assert!(
+        (basis[(0, 1)] / 1.000_005_000_012_499_8 - 1.0).abs() < 1e-14,
+        "{basis}"
+    );
+    // The other eigenvalue is -det / 0.99999... = -2.500025e-11 to about 1e-10.
+    let small = 1.0 / (basis[(1, 0)] * basis[(1, 0)] + basis[(1, 1)] * basis[(1, 1)]);
+    assert!(
+        (small / 2.500_025_000_250_002_5e-11 - 1.0).abs() < 1e-9,
+        "{small:e}"
+    );
 }
