@@ -217,6 +217,7 @@ fn dense_map(
     rows: &[&Arc<str>],
     cols: &[&Arc<str>],
 ) -> Result<DMatrix<f64>, PfaError> {
+    filled_size(rows.len(), cols.len())?;
     let mut m = DMatrix::zeros(rows.len(), cols.len());
     for (i, r) in rows.iter().enumerate() {
         if let Some(row) = x.get(&***r) {
@@ -229,6 +230,21 @@ fn dense_map(
         }
     }
     Ok(m)
+}
+
+/// The most elements a sparse (map) matrix may be filled in to: a few entries with
+/// distinct keys would otherwise ask for the square of their number.
+pub(crate) const MAX_FILLED: usize = 1 << 24;
+
+/// Refuses to fill in a `rows` x `cols` matrix beyond [`MAX_FILLED`] elements.
+pub(crate) fn filled_size(rows: usize, cols: usize) -> Result<(), PfaError> {
+    match rows.checked_mul(cols) {
+        Some(n) if n <= MAX_FILLED => Ok(()),
+        _ => Err(PfaError::runtime(
+            0,
+            format!("matrix too large (more than {MAX_FILLED} elements when filled in)"),
+        )),
+    }
 }
 
 /// A matrix as a map of row maps keyed by `rows` and `cols`.
@@ -415,6 +431,7 @@ fn zip_map_matrices(a: &[Value], mut f: impl FnMut(f64, f64) -> Result<f64, PfaE
     let rows: BTreeSet<&Arc<str>> = x.keys().chain(y.keys()).collect();
     let mut cols = col_keys(x)?;
     cols.extend(col_keys(y)?);
+    filled_size(rows.len(), cols.len())?;
     let mut out = MapData::new();
     for r in rows {
         let mut row = MapData::new();

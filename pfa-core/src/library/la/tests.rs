@@ -496,3 +496,20 @@ fn small_off_diagonals_keep_full_accuracy() {
         "{small:e}"
     );
 }
+
+#[test]
+fn sparse_matrices_are_filled_in_within_bounds() {
+    // 5000 rows with one distinct column each would fill in to 25 million elements.
+    let rows: Vec<(String, f64)> = (0..5000).map(|i| (format!("k{i}"), 1.0)).collect();
+    let x = Value::Map(Arc::new(
+        rows.iter()
+            .map(|(k, v)| (Arc::from(k.as_str()), mv(&[(k.as_str(), *v)])))
+            .collect(),
+    ));
+    let too_large = (
+        0,
+        "matrix too large (more than 16777216 elements when filled in)",
+    );
+    err(det_map, &[x.clone()], too_large);
+    err(add_mm, &[x.clone(), x], too_large);
+}

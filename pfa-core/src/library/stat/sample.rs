@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::super::args::{self, any, fail, ErrCode, Ret};
+use super::super::la::filled_size;
 use super::super::model::{arr, internal, map, num, rec};
 use super::super::{Host, NativeFn, Registry, Spec};
 use super::{
@@ -304,6 +305,7 @@ fn covariance_map(host: &mut dyn Host, a: &[Value]) -> Ret {
     let mut keys: BTreeSet<&Arc<str>> = x.keys().collect();
     matrix_keys(old_count, &mut keys)?;
     matrix_keys(old_cov, &mut keys)?;
+    filled_size(keys.len(), keys.len())?;
 
     let mut count = MapData::new();
     for &i in &keys {
