@@ -689,8 +689,12 @@ fn inverse_map(_: &mut dyn Host, a: &[Value]) -> Ret {
 
 fn trace_array(_: &mut dyn Host, a: &[Value]) -> Ret {
     let x = arr(any(a, 0)?)?;
-    if shape(x)? == Shape::Ragged {
-        return Err(fail(TRACE_RAGGED));
+    // Unlike the other functions, an empty first row is no excuse for ragged columns.
+    let cols = x.first().map_or(Ok(0), |r| arr(r).map(<[Value]>::len))?;
+    for row in x {
+        if arr(row)?.len() != cols {
+            return Err(fail(TRACE_RAGGED));
+        }
     }
     let mut sum = 0.0;
     for (i, row) in x.iter().enumerate() {

@@ -225,6 +225,7 @@ fn transpose_trace_truncate() {
     ok(trace_array, &[m(&[])], d(0.0));
     ok(trace_array, &[m(&[&[]])], d(0.0));
     err(trace_array, &[m(&[&[1.0], &[1.0, 2.0]])], TRACE_RAGGED);
+    err(trace_array, &[m(&[&[], &[1.0]])], TRACE_RAGGED);
     ok(
         trace_map,
         &[mm(&[
