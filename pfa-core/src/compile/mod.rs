@@ -19,6 +19,18 @@ use crate::value::convert::Conv;
 use crate::value::Value;
 use crate::vm::instr::{Instr, Slot, Widen};
 
+/// Where a native call finds one argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgSlot {
+    /// A symbol's (or an operand constant's) slot: its value is lent to the call and
+    /// back in the slot after it.
+    Keep(Slot),
+    /// A temporary holding the computed argument: consumed by the call.
+    Take(Slot),
+    /// A function argument: the native sees a null and calls it through the host.
+    Fcn,
+}
+
 /// A compiled function.
 pub struct Func {
     /// Name for error messages.
@@ -41,6 +53,8 @@ pub struct NativeSite {
     pub site: Arc<Site>,
     /// Function arguments: (argument position, closure).
     pub closures: Vec<(usize, Closure)>,
+    /// Where each argument is, in order.
+    pub args: Vec<ArgSlot>,
 }
 
 /// One step of a compiled path.
@@ -393,6 +407,13 @@ fn collect_operand_consts(e: &TExpr, out: &mut Vec<ConstKey>) {
             push(b);
         }
         TKind::Convert(x, _) => push(x),
+        TKind::Call { args, .. } => {
+            for a in args {
+                if let TArg::Expr(x) = a {
+                    push(x);
+                }
+            }
+        }
         TKind::Attr(_, steps) | TKind::CellGet(_, steps) => {
             for st in steps {
                 if let TStep::Index(x) | TStep::Key(x) = st {
@@ -403,6 +424,27 @@ fn collect_operand_consts(e: &TExpr, out: &mut Vec<ConstKey>) {
         _ => {}
     }
     visit_children(e, &mut |c| collect_operand_consts(c, out));
+}
+
+/// Whether evaluating `e` may assign to `slot` (a conservative answer: any form that
+/// binds or sets that slot).
+fn writes_slot(e: &TExpr, slot: Slot) -> bool {
+    let direct = match &e.kind {
+        TKind::Let(bs) | TKind::Set(bs) | TKind::IfNotNull(bs, ..) => {
+            bs.iter().any(|(s, _)| *s == slot)
+        }
+        TKind::For(init, _, step, _) => init.iter().chain(step).any(|(s, _)| *s == slot),
+        TKind::Foreach(v, ..) => *v == slot,
+        TKind::Forkey(k, v, ..) => *k == slot || *v == slot,
+        TKind::Cast(_, arms, _) => arms.iter().any(|a| a.slot == slot),
+        TKind::Unpack(_, items, ..) => items.iter().any(|(s, _)| *s == slot),
+        _ => false,
+    };
+    let mut found = direct;
+    if !found {
+        visit_children(e, &mut |c| found = found || writes_slot(c, slot));
+    }
+    found
 }
 
 /// Calls `f` on every direct sub-expression evaluated in the same function.
@@ -601,13 +643,8 @@ impl Compiler {
     }
 
     fn patch(&mut self, at: usize, to: u32) {
-        match &mut self.code[at] {
-            Instr::Jump { to: t }
-            | Instr::JumpIfFalse { to: t, .. }
-            | Instr::JumpIfTrue { to: t, .. }
-            | Instr::BrUnless { to: t, .. } => *t = to,
-            Instr::TryBegin { handler, .. } => *handler = to,
-            _ => {}
+        if let Some(t) = self.code[at].target_mut() {
+            *t = to;
         }
     }
 
@@ -620,6 +657,35 @@ impl Compiler {
         self.ops.push(o);
         let op = (self.ops.len() - 1) as u32;
         self.emit(Instr::Op { dst, op }, loc);
+    }
+
+    /// The slot whose value a native call can borrow for argument `e` instead of a
+    /// copy: a symbol or an operand constant, unless an earlier argument lends the same
+    /// slot, a function argument captures it, or a later argument may assign to it.
+    fn lendable(
+        &self,
+        e: &TExpr,
+        later: &[TArg],
+        earlier: &[ArgSlot],
+        closures: &[(usize, Closure)],
+    ) -> Option<Slot> {
+        let s = match &e.kind {
+            TKind::Local(s) => *s,
+            TKind::Const(v) => {
+                let k = const_key(v)?;
+                self.const_slots.iter().find(|(c, _)| *c == k)?.1
+            }
+            _ => return None,
+        };
+        let lent = earlier.contains(&ArgSlot::Keep(s));
+        let captured = closures
+            .iter()
+            .any(|(_, c)| c.captures.iter().any(|(outer, _)| *outer == s));
+        let assigned = later.iter().any(|a| match a {
+            TArg::Expr(x) => writes_slot(x, s),
+            TArg::Fcn(_) => false,
+        });
+        (!lent && !captured && !assigned).then_some(s)
     }
 
     /// The slot holding `e`'s value: a symbol's own slot, or a new temporary.
@@ -721,7 +787,7 @@ impl Compiler {
                 let s = self.operand(x)?;
                 match widen_of(c) {
                     Some(kind) => {
-                        self.emit(Instr::Widen { kind, dst, src: s }, loc);
+                        self.emit(Instr::widen(kind, dst, s), loc);
                     }
                     None => {
                         let conv = self.conv(c);
@@ -759,29 +825,39 @@ impl Compiler {
                 self.null(dst, loc);
             }
             TKind::Call { f, site, args } => {
-                let start = self.temps(args.len())?;
-                let mut closures = Vec::new();
+                let closures: Vec<(usize, Closure)> = args
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, a)| match a {
+                        TArg::Fcn(c) => Some((i, c.clone())),
+                        TArg::Expr(_) => None,
+                    })
+                    .collect();
+                let mut slots = Vec::with_capacity(args.len());
                 for (i, a) in args.iter().enumerate() {
-                    match a {
-                        TArg::Expr(x) => self.expr(x, start + i as Slot)?,
-                        TArg::Fcn(c) => closures.push((i, c.clone())),
-                    }
+                    let slot = match a {
+                        TArg::Fcn(_) => ArgSlot::Fcn,
+                        TArg::Expr(x) => {
+                            match self.lendable(x, &args[i + 1..], &slots, &closures) {
+                                Some(s) => ArgSlot::Keep(s),
+                                None => {
+                                    let t = self.temp()?;
+                                    self.expr(x, t)?;
+                                    ArgSlot::Take(t)
+                                }
+                            }
+                        }
+                    };
+                    slots.push(slot);
                 }
                 self.sites.push(NativeSite {
                     f: *f,
                     site: site.clone(),
                     closures,
+                    args: slots,
                 });
                 let site = (self.sites.len() - 1) as u32;
-                self.emit(
-                    Instr::CallNative {
-                        dst,
-                        site,
-                        start,
-                        n: args.len() as u16,
-                    },
-                    loc,
-                );
+                self.emit(Instr::CallNative { dst, site }, loc);
             }
             TKind::Logic(is_and, a, b) => {
                 self.expr(a, dst)?;
@@ -797,15 +873,7 @@ impl Compiler {
             TKind::BinOp(op, a, b) => {
                 let sa = self.operand(a)?;
                 let sb = self.operand(b)?;
-                self.emit(
-                    Instr::Bin {
-                        op: *op,
-                        dst,
-                        a: sa,
-                        b: sb,
-                    },
-                    loc,
-                );
+                self.emit(Instr::bin(*op, dst, sa, sb), loc);
             }
             TKind::CallUser { func, args } => {
                 let start = self.temps(args.len())?;
@@ -898,8 +966,10 @@ impl Compiler {
                 let top = self.pc();
                 let j = self.branch_unless(c, loc)?;
                 self.free_to(mark);
+                let first = self.pc();
                 self.expr(body, SINK)?;
-                self.emit(Instr::Loop { to: top }, loc);
+                self.free_to(mark);
+                self.loop_back(c, top, first, loc)?;
                 let end = self.pc();
                 self.patch(j, end);
                 self.null(dst, loc);
@@ -923,6 +993,7 @@ impl Compiler {
                 let top = self.pc();
                 let j = self.branch_unless(c, loc)?;
                 self.free_to(mark);
+                let first = self.pc();
                 self.expr(body, SINK)?;
                 self.free_to(mark);
                 if step.len() == 1 && single_write(&step[0].1) {
@@ -942,7 +1013,8 @@ impl Compiler {
                         );
                     }
                 }
-                self.emit(Instr::Loop { to: top }, loc);
+                self.free_to(mark);
+                self.loop_back(c, top, first, loc)?;
                 let end = self.pc();
                 self.patch(j, end);
                 self.null(dst, loc);
@@ -1195,19 +1267,33 @@ impl Compiler {
             if op.is_comparison() {
                 let sa = self.operand(a)?;
                 let sb = self.operand(b)?;
-                return Ok(self.emit(
-                    Instr::BrUnless {
-                        op: *op,
-                        a: sa,
-                        b: sb,
-                        to: 0,
-                    },
-                    loc,
-                ));
+                if let Some(i) = Instr::unless(*op, sa, sb, 0) {
+                    return Ok(self.emit(i, loc));
+                }
             }
         }
         let cs = self.operand(c)?;
         Ok(self.emit(Instr::JumpIfFalse { cond: cs, to: 0 }, loc))
+    }
+
+    /// Emits the back-edge of a loop whose condition `c` is tested at `top` and whose
+    /// body starts at `first`: for a typed comparison, the test is repeated here and
+    /// jumps straight to the body (one instruction per iteration instead of two).
+    fn loop_back(&mut self, c: &TExpr, top: u32, first: u32, loc: LocId) -> R<()> {
+        if let TKind::BinOp(op, a, b) = &c.kind {
+            if op.is_comparison() {
+                let mark = self.next;
+                let sa = self.operand(a)?;
+                let sb = self.operand(b)?;
+                self.free_to(mark);
+                if let Some(i) = Instr::loop_if(*op, sa, sb, first) {
+                    self.emit(i, loc);
+                    return Ok(());
+                }
+            }
+        }
+        self.emit(Instr::Loop { to: top }, loc);
+        Ok(())
     }
 
     /// Forms that can be compiled without a destination (their value is discarded).

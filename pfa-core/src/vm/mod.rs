@@ -13,16 +13,15 @@ use serde_json::Value as Json;
 
 use crate::check::tir::Closure;
 use crate::check::Predef;
-use crate::compile::{Compiled, Func, NativeSite};
+use crate::compile::{ArgSlot, Compiled, Func, NativeSite};
 use crate::engine::EmitFn;
 use crate::error::{PfaError, RuntimeError};
 use crate::library::{Host, RandomSource};
 use crate::syntax::ast::{Method, TryFilter};
 use crate::types::{Type, TypeTable};
-use crate::value::cmp::cmp_f64;
 use crate::value::json::{to_json, JsonStyle};
 use crate::value::Value;
-use instr::{BinOp, Instr, Widen};
+use instr::Instr;
 use state::{CellSlot, PoolSlot};
 
 /// Deepest allowed nesting of user-function calls (including callbacks from library
@@ -310,21 +309,12 @@ impl Machine {
         doc
     }
 
-    fn check_clock(&mut self) -> Result<(), PfaError> {
-        self.ticks = TICKS;
-        if let Some((t, ms)) = self.deadline {
-            if Instant::now() >= t {
-                return Err(PfaError::Timeout { ms });
-            }
-        }
-        Ok(())
-    }
-
     #[inline]
     fn tick(&mut self) -> Result<(), PfaError> {
         self.ticks -= 1;
         if self.ticks == 0 {
-            self.check_clock()
+            self.ticks = TICKS;
+            clock(self.deadline)
         } else {
             Ok(())
         }
@@ -391,242 +381,424 @@ impl Machine {
         handlers: &mut Vec<(u32, u32)>,
     ) -> Result<Value, PfaError> {
         let code = &func.code[..];
+        let end = base + func.frame;
         // The program counter lives in a local for speed and is written back only when
         // leaving, so the caller can locate an error and resume at a handler.
         let mut p = *pc;
+        macro_rules! fail {
+            ($e:expr) => {{
+                *pc = p;
+                return Err($e.into());
+            }};
+        }
         macro_rules! tri {
             ($e:expr) => {
                 match $e {
                     Ok(v) => v,
-                    Err(e) => {
-                        *pc = p;
-                        return Err(e.into());
-                    }
+                    Err(e) => fail!(e),
                 }
             };
         }
         loop {
-            let Some(&ins) = code.get(p) else {
-                *pc = p;
-                return Err(internal("pc out of range"));
+            let Some(frame) = self.stack.get_mut(base..end) else {
+                fail!(internal("frame outside the register stack"));
             };
-            p += 1;
-            match ins {
-                Instr::Const { dst, k } => {
-                    self.stack[base + dst as usize] = prog.consts[k as usize].clone();
-                }
-                Instr::Move { dst, src } => {
-                    let v = self.stack[base + src as usize].clone();
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::Bin { op, dst, a, b } => {
-                    // One slice of the frame: a single bounds check covers the operands.
-                    let frame = &mut self.stack[base..];
-                    let v = match bin(op, &frame[a as usize], &frame[b as usize]) {
-                        Ok(v) => v,
-                        Err(e) => {
-                            *pc = p;
-                            return Err(bin_error(op, e));
+            // Instructions that touch only the frame run in this inner loop, which keeps
+            // the frame slice in registers; the others leave it to use the whole machine.
+            let slow = loop {
+                let Some(&ins) = code.get(p) else {
+                    fail!(internal("pc out of range"));
+                };
+                p += 1;
+                macro_rules! operands {
+                    ($a:expr, $b:expr, $V:ident) => {
+                        match (&frame[$a as usize], &frame[$b as usize]) {
+                            (Value::$V(x), Value::$V(y)) => (*x, *y),
+                            _ => fail!(operand_error(ins)),
                         }
                     };
-                    frame[dst as usize] = v;
                 }
-                Instr::Jump { to } => p = to as usize,
-                Instr::JumpIfFalse { cond, to } => {
-                    if !tri!(truth(&self.stack[base + cond as usize])) {
+                // Integer arithmetic with the spec's overflow error.
+                macro_rules! checked {
+                    ($dst:expr, $a:expr, $b:expr, $V:ident, $put:ident, $m:ident, $code:expr, $msg:expr, $fcn:expr) => {{
+                        let (x, y) = operands!($a, $b, $V);
+                        match x.$m(y) {
+                            Some(r) => $put(&mut frame[$dst as usize], r),
+                            None => fail!(overflow($code, $msg, $fcn)),
+                        }
+                    }};
+                }
+                macro_rules! compute {
+                    ($dst:expr, $a:expr, $b:expr, $V:ident, $put:ident, |$x:ident, $y:ident| $e:expr) => {{
+                        let ($x, $y) = operands!($a, $b, $V);
+                        $put(&mut frame[$dst as usize], $e)
+                    }};
+                }
+                macro_rules! unless {
+                    ($a:expr, $b:expr, $to:expr, $V:ident, |$x:ident, $y:ident| $e:expr) => {{
+                        let ($x, $y) = operands!($a, $b, $V);
+                        if !$e {
+                            p = $to as usize;
+                        }
+                    }};
+                }
+                macro_rules! loop_if {
+                    ($a:expr, $b:expr, $to:expr, $V:ident, |$x:ident, $y:ident| $e:expr) => {{
+                        let ($x, $y) = operands!($a, $b, $V);
+                        if $e {
+                            self.ticks -= 1;
+                            if self.ticks == 0 {
+                                self.ticks = TICKS;
+                                tri!(clock(self.deadline));
+                            }
+                            p = $to as usize;
+                        }
+                    }};
+                }
+                macro_rules! widen {
+                    ($dst:expr, $src:expr, $V:ident, $put:ident, |$x:ident| $e:expr) => {{
+                        let $x = match &frame[$src as usize] {
+                            Value::$V(x) => *x,
+                            _ => fail!(operand_error(ins)),
+                        };
+                        $put(&mut frame[$dst as usize], $e)
+                    }};
+                }
+                match ins {
+                    Instr::Const { dst, k } => {
+                        frame[dst as usize] = prog.consts[k as usize].clone();
+                    }
+                    Instr::Move { dst, src } => {
+                        let v = frame[src as usize].clone();
+                        frame[dst as usize] = v;
+                    }
+                    Instr::AddI { dst, a, b } => {
+                        checked!(
+                            dst,
+                            a,
+                            b,
+                            Int,
+                            put_int,
+                            checked_add,
+                            18000,
+                            "int overflow",
+                            "+"
+                        )
+                    }
+                    Instr::SubI { dst, a, b } => {
+                        checked!(
+                            dst,
+                            a,
+                            b,
+                            Int,
+                            put_int,
+                            checked_sub,
+                            18010,
+                            "int overflow",
+                            "-"
+                        )
+                    }
+                    Instr::MulI { dst, a, b } => {
+                        checked!(
+                            dst,
+                            a,
+                            b,
+                            Int,
+                            put_int,
+                            checked_mul,
+                            18020,
+                            "int overflow",
+                            "*"
+                        )
+                    }
+                    Instr::AddL { dst, a, b } => {
+                        checked!(
+                            dst,
+                            a,
+                            b,
+                            Long,
+                            put_long,
+                            checked_add,
+                            18001,
+                            "long overflow",
+                            "+"
+                        )
+                    }
+                    Instr::SubL { dst, a, b } => {
+                        checked!(
+                            dst,
+                            a,
+                            b,
+                            Long,
+                            put_long,
+                            checked_sub,
+                            18011,
+                            "long overflow",
+                            "-"
+                        )
+                    }
+                    Instr::MulL { dst, a, b } => {
+                        checked!(
+                            dst,
+                            a,
+                            b,
+                            Long,
+                            put_long,
+                            checked_mul,
+                            18021,
+                            "long overflow",
+                            "*"
+                        )
+                    }
+                    Instr::AddF { dst, a, b } => {
+                        compute!(dst, a, b, Float, put_float, |x, y| x + y)
+                    }
+                    Instr::SubF { dst, a, b } => {
+                        compute!(dst, a, b, Float, put_float, |x, y| x - y)
+                    }
+                    Instr::MulF { dst, a, b } => {
+                        compute!(dst, a, b, Float, put_float, |x, y| x * y)
+                    }
+                    Instr::AddD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_double, |x, y| x + y)
+                    }
+                    Instr::SubD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_double, |x, y| x - y)
+                    }
+                    Instr::MulD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_double, |x, y| x * y)
+                    }
+                    Instr::DivD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_double, |x, y| x / y)
+                    }
+                    Instr::LtI { dst, a, b } => compute!(dst, a, b, Int, put_bool, |x, y| x < y),
+                    Instr::LeI { dst, a, b } => compute!(dst, a, b, Int, put_bool, |x, y| x <= y),
+                    Instr::GtI { dst, a, b } => compute!(dst, a, b, Int, put_bool, |x, y| x > y),
+                    Instr::GeI { dst, a, b } => compute!(dst, a, b, Int, put_bool, |x, y| x >= y),
+                    Instr::EqI { dst, a, b } => compute!(dst, a, b, Int, put_bool, |x, y| x == y),
+                    Instr::NeI { dst, a, b } => compute!(dst, a, b, Int, put_bool, |x, y| x != y),
+                    Instr::LtL { dst, a, b } => compute!(dst, a, b, Long, put_bool, |x, y| x < y),
+                    Instr::LeL { dst, a, b } => compute!(dst, a, b, Long, put_bool, |x, y| x <= y),
+                    Instr::GtL { dst, a, b } => compute!(dst, a, b, Long, put_bool, |x, y| x > y),
+                    Instr::GeL { dst, a, b } => compute!(dst, a, b, Long, put_bool, |x, y| x >= y),
+                    Instr::EqL { dst, a, b } => compute!(dst, a, b, Long, put_bool, |x, y| x == y),
+                    Instr::NeL { dst, a, b } => compute!(dst, a, b, Long, put_bool, |x, y| x != y),
+                    Instr::LtD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_bool, |x, y| lt_d(x, y))
+                    }
+                    Instr::LeD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_bool, |x, y| !lt_d(y, x))
+                    }
+                    Instr::GtD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_bool, |x, y| lt_d(y, x))
+                    }
+                    Instr::GeD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_bool, |x, y| !lt_d(x, y))
+                    }
+                    Instr::EqD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_bool, |x, y| eq_d(x, y))
+                    }
+                    Instr::NeD { dst, a, b } => {
+                        compute!(dst, a, b, Double, put_bool, |x, y| !eq_d(x, y))
+                    }
+                    Instr::UnlessLtI { a, b, to } => unless!(a, b, to, Int, |x, y| x < y),
+                    Instr::UnlessLeI { a, b, to } => unless!(a, b, to, Int, |x, y| x <= y),
+                    Instr::UnlessGtI { a, b, to } => unless!(a, b, to, Int, |x, y| x > y),
+                    Instr::UnlessGeI { a, b, to } => unless!(a, b, to, Int, |x, y| x >= y),
+                    Instr::UnlessEqI { a, b, to } => unless!(a, b, to, Int, |x, y| x == y),
+                    Instr::UnlessNeI { a, b, to } => unless!(a, b, to, Int, |x, y| x != y),
+                    Instr::UnlessLtL { a, b, to } => unless!(a, b, to, Long, |x, y| x < y),
+                    Instr::UnlessLeL { a, b, to } => unless!(a, b, to, Long, |x, y| x <= y),
+                    Instr::UnlessGtL { a, b, to } => unless!(a, b, to, Long, |x, y| x > y),
+                    Instr::UnlessGeL { a, b, to } => unless!(a, b, to, Long, |x, y| x >= y),
+                    Instr::UnlessEqL { a, b, to } => unless!(a, b, to, Long, |x, y| x == y),
+                    Instr::UnlessNeL { a, b, to } => unless!(a, b, to, Long, |x, y| x != y),
+                    Instr::UnlessLtD { a, b, to } => unless!(a, b, to, Double, |x, y| lt_d(x, y)),
+                    Instr::UnlessLeD { a, b, to } => unless!(a, b, to, Double, |x, y| !lt_d(y, x)),
+                    Instr::UnlessGtD { a, b, to } => unless!(a, b, to, Double, |x, y| lt_d(y, x)),
+                    Instr::UnlessGeD { a, b, to } => unless!(a, b, to, Double, |x, y| !lt_d(x, y)),
+                    Instr::UnlessEqD { a, b, to } => unless!(a, b, to, Double, |x, y| eq_d(x, y)),
+                    Instr::UnlessNeD { a, b, to } => unless!(a, b, to, Double, |x, y| !eq_d(x, y)),
+                    Instr::LoopLtI { a, b, to } => loop_if!(a, b, to, Int, |x, y| x < y),
+                    Instr::LoopLeI { a, b, to } => loop_if!(a, b, to, Int, |x, y| x <= y),
+                    Instr::LoopGtI { a, b, to } => loop_if!(a, b, to, Int, |x, y| x > y),
+                    Instr::LoopGeI { a, b, to } => loop_if!(a, b, to, Int, |x, y| x >= y),
+                    Instr::LoopEqI { a, b, to } => loop_if!(a, b, to, Int, |x, y| x == y),
+                    Instr::LoopNeI { a, b, to } => loop_if!(a, b, to, Int, |x, y| x != y),
+                    Instr::LoopLtL { a, b, to } => loop_if!(a, b, to, Long, |x, y| x < y),
+                    Instr::LoopLeL { a, b, to } => loop_if!(a, b, to, Long, |x, y| x <= y),
+                    Instr::LoopGtL { a, b, to } => loop_if!(a, b, to, Long, |x, y| x > y),
+                    Instr::LoopGeL { a, b, to } => loop_if!(a, b, to, Long, |x, y| x >= y),
+                    Instr::LoopEqL { a, b, to } => loop_if!(a, b, to, Long, |x, y| x == y),
+                    Instr::LoopNeL { a, b, to } => loop_if!(a, b, to, Long, |x, y| x != y),
+                    Instr::LoopLtD { a, b, to } => loop_if!(a, b, to, Double, |x, y| lt_d(x, y)),
+                    Instr::LoopLeD { a, b, to } => loop_if!(a, b, to, Double, |x, y| !lt_d(y, x)),
+                    Instr::LoopGtD { a, b, to } => loop_if!(a, b, to, Double, |x, y| lt_d(y, x)),
+                    Instr::LoopGeD { a, b, to } => loop_if!(a, b, to, Double, |x, y| !lt_d(x, y)),
+                    Instr::LoopEqD { a, b, to } => loop_if!(a, b, to, Double, |x, y| eq_d(x, y)),
+                    Instr::LoopNeD { a, b, to } => loop_if!(a, b, to, Double, |x, y| !eq_d(x, y)),
+                    Instr::IntLong { dst, src } => {
+                        widen!(dst, src, Int, put_long, |x| i64::from(x))
+                    }
+                    Instr::IntFloat { dst, src } => widen!(dst, src, Int, put_float, |x| x as f32),
+                    Instr::IntDouble { dst, src } => {
+                        widen!(dst, src, Int, put_double, |x| f64::from(x))
+                    }
+                    Instr::LongFloat { dst, src } => {
+                        widen!(dst, src, Long, put_float, |x| x as f32)
+                    }
+                    Instr::LongDouble { dst, src } => {
+                        widen!(dst, src, Long, put_double, |x| x as f64)
+                    }
+                    Instr::FloatDouble { dst, src } => {
+                        widen!(dst, src, Float, put_double, |x| f64::from(x))
+                    }
+                    Instr::Jump { to } => p = to as usize,
+                    Instr::JumpIfFalse { cond, to } => {
+                        if !tri!(truth(&frame[cond as usize])) {
+                            p = to as usize;
+                        }
+                    }
+                    Instr::JumpIfTrue { cond, to } => {
+                        if tri!(truth(&frame[cond as usize])) {
+                            p = to as usize;
+                        }
+                    }
+                    Instr::Loop { to } => {
+                        self.ticks -= 1;
+                        if self.ticks == 0 {
+                            self.ticks = TICKS;
+                            tri!(clock(self.deadline));
+                        }
                         p = to as usize;
                     }
-                }
-                Instr::JumpIfTrue { cond, to } => {
-                    if tri!(truth(&self.stack[base + cond as usize])) {
-                        p = to as usize;
+                    Instr::Convert { dst, src, conv } => {
+                        let v = frame[src as usize].clone();
+                        frame[dst as usize] = prog.convs[conv as usize].apply(v);
                     }
-                }
-                Instr::Loop { to } => {
-                    tri!(self.tick());
-                    p = to as usize;
-                }
-                Instr::CallNative {
-                    dst,
-                    site,
-                    start,
-                    n,
-                } => {
-                    let s = &prog.sites[site as usize];
-                    let v = tri!(self.call_native(
-                        prog,
-                        s,
-                        base,
-                        func.frame,
-                        start as usize,
-                        n as usize
-                    ));
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::CallUser {
-                    dst,
-                    func: f,
-                    start,
-                    n,
-                } => {
-                    let nb = base + func.frame;
-                    let callee = tri!(prog
-                        .funcs
-                        .get(f as usize)
-                        .ok_or_else(|| internal("bad function")));
-                    if self.stack.len() < nb + callee.frame {
-                        self.stack.resize(nb + callee.frame, Value::Null);
+                    Instr::Path { dst, src, path } => {
+                        let spec = &prog.paths[path as usize];
+                        let v = tri!(ops::get_path(&frame[src as usize], spec, frame));
+                        frame[dst as usize] = v;
                     }
-                    for i in 0..n as usize {
-                        let v = std::mem::replace(
-                            &mut self.stack[base + start as usize + i],
-                            Value::Null,
-                        );
-                        self.stack[nb + i] = v;
+                    Instr::Return { src } => {
+                        *pc = p;
+                        return Ok(std::mem::replace(&mut frame[src as usize], Value::Null));
                     }
-                    let v = tri!(self.exec(prog, f as usize, nb));
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::CallDyn {
-                    dst,
-                    which,
-                    table,
-                    start,
-                    n,
-                } => {
-                    let sym = match &self.stack[base + which as usize] {
-                        Value::Enum(_, s) => *s as usize,
-                        _ => tri!(Err(internal("call on non-enum"))),
-                    };
-                    let (f, conv) = *tri!(prog.dyncalls[table as usize]
-                        .get(sym)
-                        .ok_or_else(|| internal("enum symbol out of range")));
-                    let nb = base + func.frame;
-                    let callee = &prog.funcs[f];
-                    if self.stack.len() < nb + callee.frame {
-                        self.stack.resize(nb + callee.frame, Value::Null);
+                    Instr::TryBegin { handler, filter } => handlers.push((handler, filter)),
+                    Instr::TryEnd => {
+                        handlers.pop();
                     }
-                    let first = base + start as usize + sym * n as usize;
-                    for i in 0..n as usize {
-                        let v = self.stack[first + i].clone();
-                        self.stack[nb + i] = v;
+                    Instr::Raise { e } => {
+                        let spec = &prog.errors[e as usize];
+                        fail!(PfaError::User {
+                            message: spec.message.clone(),
+                            code: spec.code,
+                            loc: prog.locs.get(spec.loc as usize).cloned(),
+                        });
                     }
-                    let mut v = tri!(self.exec(prog, f, nb));
-                    if let Some(c) = conv {
-                        v = prog.convs[c as usize].apply(v);
-                    }
-                    self.stack[base + dst as usize] = v;
+                    other => break other,
                 }
-                Instr::Widen { kind, dst, src } => {
-                    let v = match (kind, &self.stack[base + src as usize]) {
-                        (Widen::IntLong, Value::Int(x)) => Value::Long(i64::from(*x)),
-                        (Widen::IntFloat, Value::Int(x)) => Value::Float(*x as f32),
-                        (Widen::IntDouble, Value::Int(x)) => Value::Double(f64::from(*x)),
-                        (Widen::LongFloat, Value::Long(x)) => Value::Float(*x as f32),
-                        (Widen::LongDouble, Value::Long(x)) => Value::Double(*x as f64),
-                        (Widen::FloatDouble, Value::Float(x)) => Value::Double(f64::from(*x)),
-                        _ => tri!(Err(internal("widening of a value of the wrong type"))),
-                    };
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::BrUnless { op, a, b, to } => {
-                    let holds = match bin(
-                        op,
-                        &self.stack[base + a as usize],
-                        &self.stack[base + b as usize],
-                    ) {
-                        Ok(Value::Boolean(h)) => h,
-                        _ => tri!(Err(internal("comparison of values of the wrong type"))),
-                    };
-                    if !holds {
-                        p = to as usize;
-                    }
-                }
-                Instr::Convert { dst, src, conv } => {
-                    let v = self.stack[base + src as usize].clone();
-                    self.stack[base + dst as usize] = prog.convs[conv as usize].apply(v);
-                }
-                Instr::Path { dst, src, path } => {
-                    let spec = &prog.paths[path as usize];
-                    let v = tri!(ops::get_path(
-                        &self.stack[base + src as usize],
-                        spec,
-                        &self.stack[base..]
-                    ));
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::Op { dst, op } => {
-                    let v = tri!(self.op(prog, op as usize, base, func.frame));
-                    self.stack[base + dst as usize] = v;
-                }
-                Instr::Return { src } => {
-                    *pc = p;
-                    return Ok(std::mem::replace(
-                        &mut self.stack[base + src as usize],
-                        Value::Null,
-                    ));
-                }
-                Instr::TryBegin { handler, filter } => handlers.push((handler, filter)),
-                Instr::TryEnd => {
-                    handlers.pop();
-                }
-                Instr::Raise { e } => {
-                    let spec = &prog.errors[e as usize];
-                    *pc = p;
-                    return Err(PfaError::User {
-                        message: spec.message.clone(),
-                        code: spec.code,
-                        loc: prog.locs.get(spec.loc as usize).cloned(),
-                    });
-                }
-            }
+            };
+            tri!(self.slow(prog, func, base, slow));
         }
     }
 
+    /// Instructions that need the whole machine: calls and complex operations.
+    #[inline(never)]
+    fn slow(
+        &mut self,
+        prog: &Compiled,
+        func: &Func,
+        base: usize,
+        ins: Instr,
+    ) -> Result<(), PfaError> {
+        let end = base + func.frame;
+        match ins {
+            Instr::CallNative { dst, site } => {
+                let s = prog
+                    .sites
+                    .get(site as usize)
+                    .ok_or_else(|| internal("bad call site"))?;
+                let v = self.call_native(prog, s, base, func.frame)?;
+                self.stack[base + dst as usize] = v;
+            }
+            Instr::CallUser {
+                dst,
+                func: f,
+                start,
+                n,
+            } => {
+                let nb = end;
+                let callee = prog
+                    .funcs
+                    .get(f as usize)
+                    .ok_or_else(|| internal("bad function"))?;
+                if self.stack.len() < nb + callee.frame {
+                    self.stack.resize(nb + callee.frame, Value::Null);
+                }
+                for i in 0..n as usize {
+                    let v =
+                        std::mem::replace(&mut self.stack[base + start as usize + i], Value::Null);
+                    self.stack[nb + i] = v;
+                }
+                let v = self.exec(prog, f as usize, nb)?;
+                self.stack[base + dst as usize] = v;
+            }
+            Instr::CallDyn {
+                dst,
+                which,
+                table,
+                start,
+                n,
+            } => {
+                let sym = match &self.stack[base + which as usize] {
+                    Value::Enum(_, s) => *s as usize,
+                    _ => return Err(internal("call on non-enum")),
+                };
+                let (f, conv) = *prog.dyncalls[table as usize]
+                    .get(sym)
+                    .ok_or_else(|| internal("enum symbol out of range"))?;
+                let nb = end;
+                let callee = &prog.funcs[f];
+                if self.stack.len() < nb + callee.frame {
+                    self.stack.resize(nb + callee.frame, Value::Null);
+                }
+                let first = base + start as usize + sym * n as usize;
+                for i in 0..n as usize {
+                    let v = self.stack[first + i].clone();
+                    self.stack[nb + i] = v;
+                }
+                let mut v = self.exec(prog, f, nb)?;
+                if let Some(c) = conv {
+                    v = prog.convs[c as usize].apply(v);
+                }
+                self.stack[base + dst as usize] = v;
+            }
+            Instr::Op { dst, op } => {
+                let v = self.op(prog, op as usize, base, func.frame)?;
+                self.stack[base + dst as usize] = v;
+            }
+            _ => return Err(internal("instruction without a handler")),
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
     fn call_native(
         &mut self,
         prog: &Compiled,
         s: &NativeSite,
         base: usize,
         frame: usize,
-        start: usize,
-        n: usize,
     ) -> Result<Value, PfaError> {
-        // Arguments are temporaries: move them out so the native gets a plain slice
-        // without copying and the VM stays free for callbacks.
-        const N: usize = 6;
-        let r = if n <= N {
-            let mut buf: [Value; N] = [
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-            ];
-            for (i, b) in buf.iter_mut().enumerate().take(n) {
-                *b = std::mem::replace(&mut self.stack[base + start + i], Value::Null);
-            }
-            let mut host = NativeHost {
-                m: self,
-                prog,
-                site: s,
-                base,
-                frame,
-            };
-            (s.f)(&mut host, &buf[..n])
-        } else {
-            let args: Vec<Value> = (0..n)
-                .map(|i| std::mem::replace(&mut self.stack[base + start + i], Value::Null))
-                .collect();
-            let mut host = NativeHost {
-                m: self,
-                prog,
-                site: s,
-                base,
-                frame,
-            };
-            (s.f)(&mut host, &args)
+        let r = match s.args.len() {
+            0 => self.call_native_n::<0>(prog, s, base, frame),
+            1 => self.call_native_n::<1>(prog, s, base, frame),
+            2 => self.call_native_n::<2>(prog, s, base, frame),
+            3 => self.call_native_n::<3>(prog, s, base, frame),
+            4 => self.call_native_n::<4>(prog, s, base, frame),
+            _ => self.call_native_vec(prog, s, base, frame),
         };
         r.map_err(|e| match e {
             PfaError::Runtime(mut r) => {
@@ -637,6 +809,65 @@ impl Machine {
             }
             other => other,
         })
+    }
+
+    /// Calls a native with its `N` arguments moved out of their slots into a local
+    /// array: no reference counts change. Symbols' values go back to their slots after
+    /// the call (nothing can read them meanwhile: the compiler copies symbols that a
+    /// function argument captures); temporaries are consumed.
+    #[inline(always)]
+    fn call_native_n<const N: usize>(
+        &mut self,
+        prog: &Compiled,
+        s: &NativeSite,
+        base: usize,
+        frame: usize,
+    ) -> Result<Value, PfaError> {
+        let stack = &mut self.stack;
+        let mut args: [Value; N] = std::array::from_fn(|i| take_arg(stack, base, s.args[i]));
+        let r = (s.f)(
+            &mut NativeHost {
+                m: self,
+                prog,
+                site: s,
+                base,
+                frame,
+            },
+            &args,
+        );
+        for (a, v) in s.args.iter().zip(args.iter_mut()) {
+            if let ArgSlot::Keep(slot) = a {
+                std::mem::swap(&mut self.stack[base + *slot as usize], v);
+            }
+        }
+        r
+    }
+
+    fn call_native_vec(
+        &mut self,
+        prog: &Compiled,
+        s: &NativeSite,
+        base: usize,
+        frame: usize,
+    ) -> Result<Value, PfaError> {
+        let stack = &mut self.stack;
+        let mut args: Vec<Value> = s.args.iter().map(|a| take_arg(stack, base, *a)).collect();
+        let r = (s.f)(
+            &mut NativeHost {
+                m: self,
+                prog,
+                site: s,
+                base,
+                frame,
+            },
+            &args,
+        );
+        for (a, v) in s.args.iter().zip(args.iter_mut()) {
+            if let ArgSlot::Keep(slot) = a {
+                std::mem::swap(&mut self.stack[base + *slot as usize], v);
+            }
+        }
+        r
     }
 
     /// Calls a closure from a frame at `base` of size `frame`.
@@ -653,20 +884,21 @@ impl Machine {
             .funcs
             .get(clo.func)
             .ok_or_else(|| internal("bad closure"))?;
-        if self.stack.len() < nb + callee.frame {
-            self.stack.resize(nb + callee.frame, Value::Null);
-        }
         if args.len() != callee.nparams {
             return Err(internal(
                 "closure called with the wrong number of arguments",
             ));
         }
-        for (i, a) in args.iter().enumerate() {
-            let v = match clo.param_convs.get(i).and_then(|c| c.as_ref()) {
+        let need = nb + callee.frame;
+        if self.stack.len() < need {
+            self.stack.resize(need, Value::Null);
+        }
+        let params = &mut self.stack[nb..nb + args.len()];
+        for (i, (p, a)) in params.iter_mut().zip(args).enumerate() {
+            *p = match clo.param_convs.get(i).and_then(|c| c.as_ref()) {
                 Some(c) => c.apply(a.clone()),
                 None => a.clone(),
             };
-            self.stack[nb + i] = v;
         }
         for &(outer, inner) in &clo.captures {
             let v = self.stack[base + outer as usize].clone();
@@ -786,88 +1018,104 @@ fn truth(v: &Value) -> Result<bool, PfaError> {
     }
 }
 
-/// Why a typed operator failed: overflow (with the spec's code) or an engine bug.
-#[derive(Clone, Copy)]
-enum BinErr {
-    Overflow(i32, &'static str),
-    Operands,
+/// Fails once the deadline has passed.
+#[inline(never)]
+fn clock(deadline: Option<(Instant, u64)>) -> Result<(), PfaError> {
+    if let Some((t, ms)) = deadline {
+        if Instant::now() >= t {
+            return Err(PfaError::Timeout { ms });
+        }
+    }
+    Ok(())
 }
 
-#[cold]
-#[inline(never)]
-fn bin_error(op: BinOp, e: BinErr) -> PfaError {
-    match e {
-        BinErr::Overflow(code, msg) => {
-            let fcn = match op {
-                BinOp::AddI | BinOp::AddL => "+",
-                BinOp::SubI | BinOp::SubL => "-",
-                _ => "*",
-            };
-            PfaError::Runtime(RuntimeError {
-                code,
-                message: msg.to_string(),
-                fcn: Some(fcn.to_string()),
-                loc: None,
-            })
+/// Moves a native's argument out of its slot (a function argument is a null).
+#[inline(always)]
+fn take_arg(stack: &mut [Value], base: usize, a: ArgSlot) -> Value {
+    match a {
+        ArgSlot::Keep(s) | ArgSlot::Take(s) => {
+            std::mem::replace(&mut stack[base + s as usize], Value::Null)
         }
-        BinErr::Operands => internal(&format!("operands of {op:?} have the wrong types")),
+        ArgSlot::Fcn => Value::Null,
+    }
+}
+
+// Writes of scalar results: when the slot already holds a scalar of the same type (as
+// in a loop), it is updated in place, without dropping the old value.
+#[inline(always)]
+fn put_int(slot: &mut Value, x: i32) {
+    if let Value::Int(v) = slot {
+        *v = x;
+    } else {
+        *slot = Value::Int(x);
     }
 }
 
 #[inline(always)]
-fn bin(op: BinOp, a: &Value, b: &Value) -> Result<Value, BinErr> {
-    use BinOp::*;
-    use Value::*;
-    Ok(match (op, a, b) {
-        (AddI, Int(x), Int(y)) => Int(x
-            .checked_add(*y)
-            .ok_or(BinErr::Overflow(18000, "int overflow"))?),
-        (SubI, Int(x), Int(y)) => Int(x
-            .checked_sub(*y)
-            .ok_or(BinErr::Overflow(18010, "int overflow"))?),
-        (MulI, Int(x), Int(y)) => Int(x
-            .checked_mul(*y)
-            .ok_or(BinErr::Overflow(18020, "int overflow"))?),
-        (AddL, Long(x), Long(y)) => Long(
-            x.checked_add(*y)
-                .ok_or(BinErr::Overflow(18001, "long overflow"))?,
-        ),
-        (SubL, Long(x), Long(y)) => Long(
-            x.checked_sub(*y)
-                .ok_or(BinErr::Overflow(18011, "long overflow"))?,
-        ),
-        (MulL, Long(x), Long(y)) => Long(
-            x.checked_mul(*y)
-                .ok_or(BinErr::Overflow(18021, "long overflow"))?,
-        ),
-        (AddF, Float(x), Float(y)) => Float(x + y),
-        (SubF, Float(x), Float(y)) => Float(x - y),
-        (MulF, Float(x), Float(y)) => Float(x * y),
-        (AddD, Double(x), Double(y)) => Double(x + y),
-        (SubD, Double(x), Double(y)) => Double(x - y),
-        (MulD, Double(x), Double(y)) => Double(x * y),
-        (DivD, Double(x), Double(y)) => Double(x / y),
-        (LtI, Int(x), Int(y)) => Boolean(x < y),
-        (LeI, Int(x), Int(y)) => Boolean(x <= y),
-        (GtI, Int(x), Int(y)) => Boolean(x > y),
-        (GeI, Int(x), Int(y)) => Boolean(x >= y),
-        (EqI, Int(x), Int(y)) => Boolean(x == y),
-        (NeI, Int(x), Int(y)) => Boolean(x != y),
-        (LtL, Long(x), Long(y)) => Boolean(x < y),
-        (LeL, Long(x), Long(y)) => Boolean(x <= y),
-        (GtL, Long(x), Long(y)) => Boolean(x > y),
-        (GeL, Long(x), Long(y)) => Boolean(x >= y),
-        (EqL, Long(x), Long(y)) => Boolean(x == y),
-        (NeL, Long(x), Long(y)) => Boolean(x != y),
-        // Doubles compare in the total order that `cmp` and sorting use (NaN equals
-        // NaN and is above every number), so an operator gives the same answer whether
-        // it is compiled inline or called through a function reference.
-        (LtD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_lt()),
-        (LeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_le()),
-        (GtD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_gt()),
-        (GeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_ge()),
-        (EqD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_eq()),
-        (NeD, Double(x), Double(y)) => Boolean(cmp_f64(*x, *y).is_ne()),
-        _ => return Err(BinErr::Operands),
+fn put_long(slot: &mut Value, x: i64) {
+    if let Value::Long(v) = slot {
+        *v = x;
+    } else {
+        *slot = Value::Long(x);
+    }
+}
+
+#[inline(always)]
+fn put_float(slot: &mut Value, x: f32) {
+    if let Value::Float(v) = slot {
+        *v = x;
+    } else {
+        *slot = Value::Float(x);
+    }
+}
+
+#[inline(always)]
+fn put_double(slot: &mut Value, x: f64) {
+    if let Value::Double(v) = slot {
+        *v = x;
+    } else {
+        *slot = Value::Double(x);
+    }
+}
+
+#[inline(always)]
+fn put_bool(slot: &mut Value, x: bool) {
+    if let Value::Boolean(v) = slot {
+        *v = x;
+    } else {
+        *slot = Value::Boolean(x);
+    }
+}
+
+// Doubles compare in the total order that `cmp` and sorting use (NaN equals NaN and is
+// above every number), so an operator gives the same answer whether it is compiled
+// inline or called through a function reference.
+
+/// `x < y` in the total order.
+#[inline(always)]
+fn lt_d(x: f64, y: f64) -> bool {
+    x < y || (y.is_nan() && !x.is_nan())
+}
+
+/// `x == y` in the total order.
+#[inline(always)]
+fn eq_d(x: f64, y: f64) -> bool {
+    x == y || (x.is_nan() && y.is_nan())
+}
+
+#[cold]
+#[inline(never)]
+fn overflow(code: i32, msg: &str, fcn: &str) -> PfaError {
+    PfaError::Runtime(RuntimeError {
+        code,
+        message: msg.to_string(),
+        fcn: Some(fcn.to_string()),
+        loc: None,
     })
+}
+
+#[cold]
+#[inline(never)]
+fn operand_error(ins: Instr) -> PfaError {
+    internal(&format!("operands of {ins:?} have the wrong types"))
 }
