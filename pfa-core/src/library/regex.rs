@@ -14,7 +14,7 @@
 //!   (`\d`, escapes inside brackets, no `[[:alpha:]]`, `[]a]`...), and works on `&str`
 //!   only, while bytes patterns must match arbitrary bytes.
 //!
-//! So this module has its own small POSIX ERE engine ([`syntax`], [`prog`], [`exec`]),
+//! So this module has its own small POSIX ERE engine (modules `syntax`, `prog`, `exec`),
 //! generic over the unit (code point or byte):
 //! - syntax: POSIX ERE with glibc's extensions (`\1`-`\9`, `\w \W \s \S \b \B \< \>`);
 //!   what glibc rejects is a "bad pattern" error here too;
@@ -203,6 +203,14 @@ struct Text<'a> {
 }
 
 impl<'a> Text<'a> {
+    /// A string from pieces cut at code point boundaries of valid UTF-8 and a string
+    /// replacement, which is valid UTF-8 again.
+    fn value_of(raw: Vec<u8>) -> Ret {
+        String::from_utf8(raw)
+            .map(|s| Value::String(Arc::from(s)))
+            .map_err(|_| PfaError::runtime(0, "internal error: regex result is not UTF-8"))
+    }
+
     fn new(s: &'a str) -> Self {
         let mut chars = Vec::with_capacity(s.len());
         let mut offs = Vec::with_capacity(s.len() + 1);
@@ -231,10 +239,7 @@ impl Subject for Text<'_> {
             .unwrap_or(&[])
     }
     fn value(&self, raw: Vec<u8>) -> Ret {
-        // Pieces cut at code point boundaries of valid UTF-8 plus a string replacement.
-        String::from_utf8(raw)
-            .map(|s| Value::String(Arc::from(s)))
-            .map_err(|_| PfaError::runtime(0, "internal error: regex result is not UTF-8"))
+        Text::value_of(raw)
     }
     fn piece(&self, i: usize, j: usize) -> Value {
         Value::str(self.s.get(self.off(i)..self.off(j)).unwrap_or(""))
@@ -244,6 +249,31 @@ impl Subject for Text<'_> {
             Value::String(r) => Ok(r.as_bytes()),
             _ => Err(internal_arg()),
         }
+    }
+}
+
+/// An ASCII string haystack: searched by byte, since bytes and code points coincide
+/// (and a non-ASCII unit of the pattern can never equal one of its units).
+struct Ascii<'a> {
+    s: &'a str,
+}
+
+impl Subject for Ascii<'_> {
+    type U = u8;
+    fn units(&self) -> &[u8] {
+        self.s.as_bytes()
+    }
+    fn raw(&self, i: usize, j: usize) -> &[u8] {
+        self.s.as_bytes().get(i..j).unwrap_or(&[])
+    }
+    fn value(&self, raw: Vec<u8>) -> Ret {
+        Text::value_of(raw)
+    }
+    fn piece(&self, i: usize, j: usize) -> Value {
+        Value::str(self.s.get(i..j).unwrap_or(""))
+    }
+    fn replacement(a: &[Value]) -> Result<&[u8], PfaError> {
+        Text::replacement(a)
     }
 }
 
@@ -360,32 +390,30 @@ fn int(i: usize) -> Result<Value, PfaError> {
         .map_err(|_| PfaError::runtime(0, "regex match position does not fit in an int"))
 }
 
-/// Prepares the haystack of the matched signature, compiles the pattern (once), runs `O`.
+/// Compiles the pattern (once), prepares the haystack of the matched signature, runs `O`.
 fn native<O: Op>(_: &mut dyn Host, a: &[Value]) -> Ret {
     let bad = O::ERRORS.first().copied().unwrap_or((0, "bad pattern"));
-    match (args::any(a, 0)?, args::any(a, 1)?) {
-        (Value::String(h), Value::String(p)) => {
-            let prog = compiled(Mode::Text, p.as_bytes());
-            let prog = prog.as_ref().as_ref().map_err(|_| fail(bad))?;
-            let subj = Text::new(h);
-            let mut ctx = Ctx {
-                subj: &subj,
-                search: Searcher::new(prog, subj.units()),
-            };
-            O::run(&mut ctx, a)
-        }
-        (Value::Bytes(h), Value::Bytes(p)) => {
-            let prog = compiled(Mode::Bytes, p);
-            let prog = prog.as_ref().as_ref().map_err(|_| fail(bad))?;
-            let subj = Raw { b: h };
-            let mut ctx = Ctx {
-                subj: &subj,
-                search: Searcher::new(prog, subj.units()),
-            };
-            O::run(&mut ctx, a)
-        }
+    let (mode, pattern) = match args::any(a, 1)? {
+        Value::String(p) => (Mode::Text, p.as_bytes()),
+        Value::Bytes(p) => (Mode::Bytes, &p[..]),
+        _ => return Err(internal_arg()),
+    };
+    let prog = compiled(mode, pattern);
+    let prog = prog.as_ref().as_ref().map_err(|_| fail(bad))?;
+    match args::any(a, 0)? {
+        Value::String(h) if h.is_ascii() => run_on::<O, _>(prog, &Ascii { s: h }, a),
+        Value::String(h) => run_on::<O, _>(prog, &Text::new(h), a),
+        Value::Bytes(h) => run_on::<O, _>(prog, &Raw { b: h }, a),
         _ => Err(internal_arg()),
     }
+}
+
+fn run_on<O: Op, S: Subject>(prog: &Prog, subj: &S, a: &[Value]) -> Ret {
+    let mut ctx = Ctx {
+        subj,
+        search: Searcher::new(prog, subj.units()),
+    };
+    O::run(&mut ctx, a)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -44,8 +44,13 @@ pub(crate) type Span = (usize, usize);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TooComplex;
 
-/// Backtracking steps allowed per searcher (one library call).
-const STEP_BUDGET: u64 = 50_000_000;
+/// Backtracking steps allowed per searcher (one library call), plus [`STEPS_PER_UNIT`]
+/// for each unit of the haystack, so that long haystacks with simple back-references
+/// still get through while an exponential pattern stops within about a second.
+const STEP_BUDGET: u64 = 10_000_000;
+
+/// Additional backtracking steps allowed per haystack unit.
+const STEPS_PER_UNIT: u64 = 200;
 
 /// Largest visited bitset, in bits, before falling back to a hash set.
 const MAX_BITS: usize = 1 << 28;
@@ -104,8 +109,14 @@ impl<'a, U: Unit> Searcher<'a, U> {
             clist: Threads::new(n),
             nlist: Threads::new(n),
             stack: Vec::new(),
-            budget: STEP_BUDGET,
+            budget: STEP_BUDGET.saturating_add(STEPS_PER_UNIT.saturating_mul(hay.len() as u64)),
         }
+    }
+
+    /// Sets the remaining backtracking budget (tests use small ones).
+    #[cfg(test)]
+    pub(super) fn set_budget(&mut self, steps: u64) {
+        self.budget = steps;
     }
 
     /// The leftmost-longest match starting at or after `from`, not counting an empty
@@ -221,6 +232,17 @@ impl<'a, U: Unit> Searcher<'a, U> {
             p += 1;
         }
         best
+    }
+
+    /// The backtracking search, also for patterns without back-references (tests compare
+    /// it with the Pike VM).
+    #[cfg(test)]
+    pub(super) fn find_exhaustive(
+        &mut self,
+        from: usize,
+        forbid: Option<usize>,
+    ) -> Result<Option<Span>, TooComplex> {
+        self.find_backtrack(from, forbid)
     }
 
     fn find_backtrack(
@@ -453,12 +475,25 @@ impl<'p> Backtrack<'p> {
             };
             loop {
                 *budget = budget.checked_sub(1).ok_or(TooComplex)?;
-                if pos > limit || !self.visit(pc, pos) {
+                if pos > limit {
                     break;
                 }
                 let Some(inst) = prog.insts.get(pc) else {
                     break;
                 };
+                if !self.visit(pc, pos) {
+                    // Back at a split without having consumed anything: a repetition
+                    // whose body matched empty. Leave the loop with that iteration's
+                    // groups rather than dropping the path, as glibc does (`(a*)*` on
+                    // `b` sets group 1 to the empty iteration).
+                    match inst {
+                        Inst::Split(_, y) => {
+                            pc = *y;
+                            continue;
+                        }
+                        _ => break,
+                    }
+                }
                 match inst {
                     Inst::Unit(_) | Inst::Any | Inst::Class(_) => match hay.get(pos) {
                         Some(u) if pos < limit && consumes(prog, inst, u.code()) => {

@@ -128,6 +128,15 @@ impl Compiler {
                 }
             }
             Node::Alt(branches) => {
+                // An empty alternative is tried last, whatever its place: glibc's NFA
+                // links it to the node after the alternation, which it prefers least
+                // (`(|b)?b*` on `b` gives group 1 = `b`).
+                let (empty, nonempty): (Vec<&Node>, Vec<&Node>) =
+                    branches.iter().partition(|b| matches!(b, Node::Empty));
+                let branches: Vec<&Node> = nonempty
+                    .into_iter()
+                    .chain(empty.into_iter().take(1))
+                    .collect();
                 let mut jumps = Vec::new();
                 for (i, branch) in branches.iter().enumerate() {
                     if i + 1 < branches.len() {
@@ -178,20 +187,23 @@ impl Compiler {
                 self.patch(split, out);
             }
             Some(max) => {
-                // Each optional copy may be skipped, which skips the ones after it too.
+                // glibc's shape for the optional copies: `e{0,3}` is `(((e)? e)? e)?`, so
+                // every split comes first and split j skips to just after copy j (the
+                // last copy is the one kept when fewer are used). Only the first optional
+                // copy counts as an optional group; later copies are duplicates that
+                // glibc does not mark.
+                // Each split's preferred target is the next instruction (the next split,
+                // or the first copy after the last split).
                 let mut splits = Vec::new();
                 for _ in min..max {
-                    let split = self.push(Inst::Split(0, 0))?;
-                    let body = self.insts.len();
-                    if let Some(Inst::Split(x, _)) = self.insts.get_mut(split) {
-                        *x = body;
-                    }
-                    splits.push(split);
-                    self.node(inner, true)?;
+                    let at = self.insts.len();
+                    splits.push(self.push(Inst::Split(at + 1, 0))?);
                 }
-                let out = self.insts.len();
-                for s in splits {
-                    self.patch(s, out);
+                // The split pushed last is the innermost, skipping the first copy.
+                for (j, &split) in splits.iter().rev().enumerate() {
+                    self.node(inner, j == 0)?;
+                    let after = self.insts.len();
+                    self.patch(split, after);
                 }
             }
         }

@@ -269,10 +269,24 @@ impl Parser<'_> {
     }
 
     fn alternation(&mut self) -> Result<Node, SyntaxError> {
+        // A back-reference may name a group closed before the alternation or earlier in
+        // its own alternative, not one in a sibling alternative (`(a)|\1` is rejected, as
+        // glibc does); after the alternation every group closed in it is visible.
+        let before = self.closed.clone();
         let mut branches = vec![self.concatenation()?];
         while self.peek() == Some(u('|')) {
             self.pos += 1;
+            // Groups keep their numbers: hide the sibling alternatives' groups in place.
+            let seen = self.closed.clone();
+            for (i, slot) in self.closed.iter_mut().enumerate() {
+                *slot = before.get(i).copied().unwrap_or(false);
+            }
             branches.push(self.concatenation()?);
+            for (i, c) in seen.into_iter().enumerate() {
+                if let Some(slot) = self.closed.get_mut(i) {
+                    *slot |= c;
+                }
+            }
         }
         Ok(if branches.len() == 1 {
             branches.pop().unwrap_or(Node::Empty)
@@ -448,6 +462,10 @@ impl Parser<'_> {
             let lo = match self.bracket_element()? {
                 Element::Named(n) => {
                     class.named.push(n);
+                    // A class cannot start a range (`[[:alpha:]-z]`).
+                    if self.peek() == Some(u('-')) && self.peek_at(1).is_some_and(|c| c != u(']')) {
+                        return Err(SyntaxError::BadRange);
+                    }
                     continue;
                 }
                 Element::Unit(lo) => lo,
