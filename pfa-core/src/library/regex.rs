@@ -133,6 +133,10 @@ trait Op {
 /// Distinct patterns kept per thread and mode before the cache is emptied.
 const CACHE_LIMIT: usize = 128;
 
+/// Instructions kept per thread and mode before the cache is emptied (a few large
+/// patterns must not pin much memory).
+const CACHE_INSTS: usize = 1 << 20;
+
 type Compiled = Rc<Result<Prog, SyntaxError>>;
 
 thread_local! {
@@ -165,7 +169,9 @@ fn compiled(mode: Mode, pattern: &[u8]) -> Compiled {
     CACHE.with(|c| {
         if let Ok(mut maps) = c.try_borrow_mut() {
             if let Some(m) = maps.get_mut(slot) {
-                if m.len() >= CACHE_LIMIT {
+                let size = |p: &Compiled| p.as_ref().as_ref().map_or(0, |p| p.insts.len());
+                let held: usize = m.values().map(size).sum();
+                if m.len() >= CACHE_LIMIT || held + size(&prog) > CACHE_INSTS {
                     m.clear();
                 }
                 m.insert(pattern.into(), prog.clone());

@@ -20,6 +20,10 @@ pub(super) const DUP_MAX: u32 = 0x7fff;
 /// the native stack on recursive processing.
 const MAX_DEPTH: usize = 200;
 
+/// Tallest syntax tree accepted (stacked repetitions like `a****` add a level each), so
+/// that compiling and dropping the tree, which recurse, stay shallow.
+const MAX_HEIGHT: usize = 500;
+
 /// What the units of a pattern and of its haystacks are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Mode {
@@ -229,7 +233,7 @@ pub(super) fn parse(pattern: &[u32]) -> Result<Parsed, SyntaxError> {
         closed: Vec::new(),
         depth: 0,
     };
-    let node = p.alternation()?;
+    let (node, _) = p.alternation()?;
     // Only an unmatched `)` can stop the top level early, and at depth 0 it is a literal.
     if p.pos != p.pat.len() {
         return Err(SyntaxError::UnclosedGroup);
@@ -268,12 +272,14 @@ impl Parser<'_> {
         Some(c)
     }
 
-    fn alternation(&mut self) -> Result<Node, SyntaxError> {
+    /// Each parsing step gives its tree and the tree's height.
+    fn alternation(&mut self) -> Result<(Node, usize), SyntaxError> {
         // A back-reference may name a group closed before the alternation or earlier in
         // its own alternative, not one in a sibling alternative (`(a)|\1` is rejected, as
         // glibc does); after the alternation every group closed in it is visible.
         let before = self.closed.clone();
-        let mut branches = vec![self.concatenation()?];
+        let (first, mut height) = self.concatenation()?;
+        let mut branches = vec![first];
         while self.peek() == Some(u('|')) {
             self.pos += 1;
             // Groups keep their numbers: hide the sibling alternatives' groups in place.
@@ -281,7 +287,9 @@ impl Parser<'_> {
             for (i, slot) in self.closed.iter_mut().enumerate() {
                 *slot = before.get(i).copied().unwrap_or(false);
             }
-            branches.push(self.concatenation()?);
+            let (branch, h) = self.concatenation()?;
+            branches.push(branch);
+            height = height.max(h);
             for (i, c) in seen.into_iter().enumerate() {
                 if let Some(slot) = self.closed.get_mut(i) {
                     *slot |= c;
@@ -289,32 +297,40 @@ impl Parser<'_> {
             }
         }
         Ok(if branches.len() == 1 {
-            branches.pop().unwrap_or(Node::Empty)
+            (branches.pop().unwrap_or(Node::Empty), height)
         } else {
-            Node::Alt(branches)
+            (Node::Alt(branches), height + 1)
         })
     }
 
-    fn concatenation(&mut self) -> Result<Node, SyntaxError> {
+    fn concatenation(&mut self) -> Result<(Node, usize), SyntaxError> {
         let mut items = Vec::new();
+        let mut height = 1;
         loop {
             match self.peek() {
                 None => break,
                 Some(c) if c == u('|') => break,
                 Some(c) if c == u(')') && self.depth > 0 => break,
-                Some(_) => items.push(self.repetition()?),
+                Some(_) => {
+                    let (item, h) = self.repetition()?;
+                    items.push(item);
+                    height = height.max(h);
+                }
             }
         }
         Ok(match items.len() {
-            0 => Node::Empty,
-            1 => items.pop().unwrap_or(Node::Empty),
-            _ => Node::Concat(items),
+            0 => (Node::Empty, 1),
+            1 => (items.pop().unwrap_or(Node::Empty), height),
+            _ => (Node::Concat(items), height + 1),
         })
     }
 
-    fn repetition(&mut self) -> Result<Node, SyntaxError> {
-        let mut node = self.atom()?;
+    fn repetition(&mut self) -> Result<(Node, usize), SyntaxError> {
+        let (mut node, mut height) = self.atom()?;
         loop {
+            if height >= MAX_HEIGHT {
+                return Err(SyntaxError::TooComplex);
+            }
             let (min, max) = match self.peek() {
                 Some(c) if c == u('*') => (0, None),
                 Some(c) if c == u('+') => (1, None),
@@ -326,6 +342,7 @@ impl Parser<'_> {
                     }
                     let (min, max) = self.interval()?;
                     node = Node::Repeat(Box::new(node), min, max);
+                    height += 1;
                     continue;
                 }
                 _ => break,
@@ -336,8 +353,9 @@ impl Parser<'_> {
                 return Err(SyntaxError::BadRepeat);
             }
             node = Node::Repeat(Box::new(node), min, max);
+            height += 1;
         }
-        Ok(node)
+        Ok((node, height))
     }
 
     /// The rest of `{m}`, `{m,}`, `{m,n}` or `{,n}` after the `{`.
@@ -377,12 +395,12 @@ impl Parser<'_> {
         }
     }
 
-    fn atom(&mut self) -> Result<Node, SyntaxError> {
+    fn atom(&mut self) -> Result<(Node, usize), SyntaxError> {
         let Some(c) = self.next() else {
-            return Ok(Node::Empty);
+            return Ok((Node::Empty, 1));
         };
-        match char::from_u32(c) {
-            Some('(') => self.group(),
+        let leaf = match char::from_u32(c) {
+            Some('(') => return self.group(),
             Some('*' | '+' | '?' | '{') => Err(SyntaxError::BadRepeat),
             Some('^') => Ok(Node::Look(Look::Start)),
             Some('$') => Ok(Node::Look(Look::End)),
@@ -390,10 +408,11 @@ impl Parser<'_> {
             Some('[') => self.bracket(),
             Some('\\') => self.escape(),
             _ => Ok(Node::Unit(c)),
-        }
+        };
+        Ok((leaf?, 1))
     }
 
-    fn group(&mut self) -> Result<Node, SyntaxError> {
+    fn group(&mut self) -> Result<(Node, usize), SyntaxError> {
         if self.depth >= MAX_DEPTH {
             return Err(SyntaxError::TooComplex);
         }
@@ -401,7 +420,7 @@ impl Parser<'_> {
         let index = self.groups;
         self.closed.push(false);
         self.depth += 1;
-        let inner = self.alternation()?;
+        let (inner, height) = self.alternation()?;
         self.depth -= 1;
         if self.next() != Some(u(')')) {
             return Err(SyntaxError::UnclosedGroup);
@@ -409,7 +428,7 @@ impl Parser<'_> {
         if let Some(slot) = self.closed.get_mut(index as usize - 1) {
             *slot = true;
         }
-        Ok(Node::Group(index, Box::new(inner)))
+        Ok((Node::Group(index, Box::new(inner)), height + 1))
     }
 
     fn escape(&mut self) -> Result<Node, SyntaxError> {

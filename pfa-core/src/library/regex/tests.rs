@@ -99,11 +99,23 @@ fn syntax_accepted_and_rejected() {
         let got = compile(&units(pattern), Mode::Text).map(|_| ());
         assert_eq!(&got, want, "{pattern:?}");
     }
-    let deep = format!("{}a{}", "(".repeat(500), ")".repeat(500));
-    assert_eq!(
-        compile(&units(&deep), Mode::Text).map(|_| ()),
-        Err(TooComplex)
-    );
+    let too_complex = |p: &str| compile(&units(p), Mode::Text).map(|_| ()) == Err(TooComplex);
+    assert!(too_complex(&format!(
+        "{}a{}",
+        "(".repeat(500),
+        ")".repeat(500)
+    )));
+    assert!(too_complex(&format!("a{}", "*".repeat(100_000))));
+    assert!(!too_complex(&format!(
+        "{}a{}",
+        "(".repeat(199),
+        ")*".repeat(199)
+    )));
+    assert!(too_complex(&format!(
+        "{}a{}",
+        "(".repeat(199),
+        ")**".repeat(199)
+    )));
 }
 
 #[test]
