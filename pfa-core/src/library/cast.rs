@@ -1,7 +1,6 @@
 //! Casting library (spec §16): `cast.*`, numbers to other numeric types, categorical
 //! values fanned out to indicator arrays, and any value serialized as Avro or JSON.
 
-mod avro;
 #[cfg(test)]
 mod tests;
 
@@ -13,6 +12,7 @@ use super::string::{by_sig, string, strings, text};
 use super::{Host, Registry};
 use crate::error::PfaError;
 use crate::types::NamedKind;
+use crate::value::avro_binary;
 use crate::value::json::{to_json, JsonStyle};
 use crate::value::Value;
 
@@ -338,7 +338,7 @@ fn internal(msg: &str) -> PfaError {
 pub(crate) fn avro(h: &mut dyn Host, a: &[Value]) -> Ret {
     let x = args::any(a, 0)?;
     let mut out = Vec::new();
-    avro::encode(x, h.arg_type(0), h.types(), &mut out)?;
+    avro_binary::encode(x, h.arg_type(0), h.types(), &mut out)?;
     Ok(Value::Bytes(out.into()))
 }
 

@@ -8,6 +8,7 @@
 //! types carry their [`TypeId`].
 
 pub mod avro;
+pub(crate) mod avro_binary;
 pub mod cmp;
 pub mod convert;
 pub mod json;

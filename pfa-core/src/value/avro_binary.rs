@@ -1,5 +1,5 @@
 //! Avro binary encoding of a value at its static type (Avro 1.x specification,
-//! "Binary Encoding"), for `cast.avro`.
+//! "Binary Encoding"): the result of `cast.avro` and, in base64, the keys of map-sets.
 //!
 //! - `int` and `long`: zig-zag, then variable-length base-128, low groups first;
 //! - `float`, `double`: IEEE 754 bits, little-endian;
@@ -7,7 +7,8 @@
 //! - `fixed`: the bytes; `enum`: the symbol index as an int; `boolean`: one byte;
 //!   `null`: nothing;
 //! - arrays and maps: one block (item count as a long, then the items, map keys as
-//!   strings) unless empty, then a zero count; map entries in key order;
+//!   strings) unless empty, then a zero count; map entries in key order, so equal maps
+//!   encode equally;
 //! - unions: the branch index as a long, then the value; records: fields in order.
 
 use crate::error::PfaError;
@@ -45,8 +46,8 @@ fn encode_at(v: &Value, ty: &Type, types: &TypeTable, out: &mut Vec<u8>) -> Resu
         (Type::Double, Value::Double(x)) => out.extend_from_slice(&x.to_le_bytes()),
         (Type::String, Value::String(s)) => bytes(s.as_bytes(), out),
         (Type::Bytes, Value::Bytes(b)) => bytes(b, out),
-        (Type::Fixed(_), Value::Fixed(_, b)) => out.extend_from_slice(b),
-        (Type::Enum(_), Value::Enum(_, i)) => long(i64::from(*i), out),
+        (Type::Fixed(a), Value::Fixed(b, x)) if a == b => out.extend_from_slice(x),
+        (Type::Enum(a), Value::Enum(b, i)) if a == b => long(i64::from(*i), out),
         (Type::Array(item), Value::Array(xs)) => {
             if !xs.is_empty() {
                 count(xs.len(), out);
@@ -75,7 +76,7 @@ fn encode_at(v: &Value, ty: &Type, types: &TypeTable, out: &mut Vec<u8>) -> Resu
                 encode(v, b, types, out)?;
             }
         }
-        (Type::Record(id), Value::Record(r)) => {
+        (Type::Record(id), Value::Record(r)) if r.ty == *id => {
             let fields = match types.try_get(*id).map(|d| &d.kind) {
                 Some(NamedKind::Record { fields }) => fields,
                 _ => return Err(mismatch(ty, types)),
