@@ -44,6 +44,13 @@ pub use crate::engine::LogFn;
 /// Per-instance state and execution.
 pub struct Machine {
     program: Arc<Compiled>,
+    core: Core,
+}
+
+/// The instance's state. Kept apart from the program handle so that running code can
+/// borrow the program while it changes the state, without touching the handle's
+/// reference count.
+struct Core {
     instance: usize,
     stack: Vec<Value>,
     cells: Vec<CellSlot>,
@@ -57,6 +64,8 @@ pub struct Machine {
     depth: usize,
     deadline: Option<(Instant, u64)>,
     ticks: u32,
+    /// Native stack address below which calls need a new stack segment (see `exec`).
+    stack_floor: usize,
 }
 
 /// xoshiro256** seeded through splitmix64: fast, good quality, and reproducible for a
@@ -123,54 +132,140 @@ impl Machine {
         for i in 0..n {
             out.push(Machine {
                 program: program.clone(),
-                instance: i,
-                stack: Vec::new(),
-                cells: shared.cells_for_instance(program),
-                pools: shared.pools_for_instance(program),
-                tally: program.zero.clone(),
-                emit: None,
-                log: None,
-                rng: Rng::new(seed_for(program.randseed, i)),
-                actions_started: 0,
-                actions_finished: 0,
-                depth: 0,
-                deadline: None,
-                ticks: TICKS,
+                core: Core {
+                    instance: i,
+                    stack: Vec::new(),
+                    cells: shared.cells_for_instance(program),
+                    pools: shared.pools_for_instance(program),
+                    tally: program.zero.clone(),
+                    emit: None,
+                    log: None,
+                    rng: Rng::new(seed_for(program.randseed, i)),
+                    actions_started: 0,
+                    actions_finished: 0,
+                    depth: 0,
+                    deadline: None,
+                    ticks: TICKS,
+                    stack_floor: 0,
+                },
             });
         }
         Ok(out)
     }
 
+    /// This instance's number.
     pub fn instance(&self) -> usize {
-        self.instance
+        self.core.instance
     }
 
+    /// The compiled program.
     pub fn program(&self) -> &Arc<Compiled> {
         &self.program
     }
 
+    /// Where `emit` sends values.
     pub fn set_emit(&mut self, f: EmitFn) {
-        self.emit = Some(f);
+        self.core.emit = Some(f);
     }
 
+    /// Where `log` writes.
     pub fn set_log(&mut self, f: LogFn) {
-        self.log = Some(f);
+        self.core.log = Some(f);
     }
 
+    /// The current tally (fold engines).
     pub fn tally(&self) -> Option<&Value> {
-        self.tally.as_ref()
+        self.core.tally.as_ref()
     }
 
+    /// Replaces the tally (fold engines).
     pub fn set_tally(&mut self, v: Value) -> Result<(), PfaError> {
         if self.program.method != Method::Fold {
             return Err(PfaError::Usage("only fold engines have a tally".into()));
         }
-        self.tally = Some(v);
+        self.core.tally = Some(v);
         Ok(())
     }
 
-    fn predef(&self, p: Predef, input: &mut Option<Value>, extra: &mut Vec<Value>) -> Value {
+    /// Runs `begin`.
+    pub fn begin(&mut self) -> Result<(), PfaError> {
+        self.core
+            .run_phase(&self.program, 0, None, Vec::new())
+            .map(|_| ())
+    }
+
+    /// Runs `action` on one input.
+    pub fn action(&mut self, input: Value) -> Result<Value, PfaError> {
+        self.core.action(&self.program, input)
+    }
+
+    /// Runs `end`.
+    pub fn end(&mut self) -> Result<(), PfaError> {
+        self.core
+            .run_phase(&self.program, 2, None, Vec::new())
+            .map(|_| ())
+    }
+
+    /// Combines two tallies with `merge` (fold engines).
+    pub fn merge(&mut self, one: Value, two: Value) -> Result<Value, PfaError> {
+        if self.program.merge.is_none() {
+            return Err(PfaError::Usage("only fold engines can merge".into()));
+        }
+        let v = self
+            .core
+            .run_phase(&self.program, 3, None, vec![one, two])?;
+        self.core.tally = Some(v.clone());
+        Ok(v)
+    }
+
+    /// Cells and pools as JSON.
+    pub fn state_json(&self, style: JsonStyle) -> Json {
         let prog = &self.program;
+        let mut cells = serde_json::Map::new();
+        for (i, c) in prog.cells.iter().enumerate() {
+            let v = self.core.cells[i].get();
+            cells.insert(c.name.clone(), to_json(&v, &c.ty, &prog.types, style));
+        }
+        let mut pools = serde_json::Map::new();
+        for (i, p) in prog.pools.iter().enumerate() {
+            let items = self.core.pools[i].snapshot();
+            let mut m = serde_json::Map::new();
+            for (k, v) in items.iter() {
+                m.insert(k.to_string(), to_json(v, &p.ty, &prog.types, style));
+            }
+            pools.insert(p.name.clone(), Json::Object(m));
+        }
+        serde_json::json!({"cells": cells, "pools": pools})
+    }
+
+    /// The document with the current cell and pool values as their `init`.
+    pub fn snapshot(&self) -> Json {
+        let mut doc = self.program.source.clone();
+        let state = self.state_json(JsonStyle::Avro);
+        for kind in ["cells", "pools"] {
+            if let (Some(Json::Object(decls)), Some(Json::Object(vals))) =
+                (doc.get_mut(kind), state.get(kind))
+            {
+                for (name, decl) in decls.iter_mut() {
+                    if let (Some(obj), Some(v)) = (decl.as_object_mut(), vals.get(name)) {
+                        obj.insert("init".into(), v.clone());
+                        obj.remove("source");
+                    }
+                }
+            }
+        }
+        doc
+    }
+}
+
+impl Core {
+    fn predef(
+        &self,
+        prog: &Compiled,
+        p: Predef,
+        input: &mut Option<Value>,
+        extra: &mut Vec<Value>,
+    ) -> Value {
         match p {
             Predef::Input => input.take().unwrap_or(Value::Null),
             Predef::Tally => self.tally.clone().unwrap_or(Value::Null),
@@ -192,11 +287,11 @@ impl Machine {
 
     fn run_phase(
         &mut self,
+        prog: &Compiled,
         which: usize,
         input: Option<Value>,
         mut extra: Vec<Value>,
     ) -> Result<Value, PfaError> {
-        let prog = self.program.clone();
         let phase = match which {
             0 => prog.begin.as_ref(),
             1 => Some(&prog.action),
@@ -215,7 +310,7 @@ impl Machine {
         }
         for (i, p) in phase.params.iter().enumerate() {
             if phase.used[i] || matches!(p, Predef::TallyOne | Predef::TallyTwo) {
-                let v = self.predef(*p, &mut input, &mut extra);
+                let v = self.predef(prog, *p, &mut input, &mut extra);
                 self.stack[i] = v;
             }
         }
@@ -228,22 +323,19 @@ impl Machine {
             .map(|ms| (Instant::now() + Duration::from_millis(ms), ms));
         self.ticks = TICKS;
         self.depth = 0;
-        let r = self.exec(&prog, phase.func, 0);
+        self.stack_floor = stack_floor();
+        let r = self.exec(prog, phase.func, 0);
         self.deadline = None;
         r
     }
 
-    pub fn begin(&mut self) -> Result<(), PfaError> {
-        self.run_phase(0, None, Vec::new()).map(|_| ())
-    }
-
-    pub fn action(&mut self, input: Value) -> Result<Value, PfaError> {
+    fn action(&mut self, prog: &Compiled, input: Value) -> Result<Value, PfaError> {
         self.actions_started += 1;
-        let saved = self.save_rollback();
-        match self.run_phase(1, Some(input), Vec::new()) {
+        let saved = self.save_rollback(prog);
+        match self.run_phase(prog, 1, Some(input), Vec::new()) {
             Ok(v) => {
                 self.actions_finished += 1;
-                match self.program.method {
+                match prog.method {
                     Method::Map => Ok(v),
                     Method::Emit => Ok(Value::Null),
                     Method::Fold => {
@@ -259,56 +351,6 @@ impl Machine {
         }
     }
 
-    pub fn end(&mut self) -> Result<(), PfaError> {
-        self.run_phase(2, None, Vec::new()).map(|_| ())
-    }
-
-    pub fn merge(&mut self, one: Value, two: Value) -> Result<Value, PfaError> {
-        if self.program.merge.is_none() {
-            return Err(PfaError::Usage("only fold engines can merge".into()));
-        }
-        let v = self.run_phase(3, None, vec![one, two])?;
-        self.tally = Some(v.clone());
-        Ok(v)
-    }
-
-    pub fn state_json(&self, style: JsonStyle) -> Json {
-        let prog = &self.program;
-        let mut cells = serde_json::Map::new();
-        for (i, c) in prog.cells.iter().enumerate() {
-            let v = self.cells[i].get();
-            cells.insert(c.name.clone(), to_json(&v, &c.ty, &prog.types, style));
-        }
-        let mut pools = serde_json::Map::new();
-        for (i, p) in prog.pools.iter().enumerate() {
-            let items = self.pools[i].snapshot();
-            let mut m = serde_json::Map::new();
-            for (k, v) in items.iter() {
-                m.insert(k.to_string(), to_json(v, &p.ty, &prog.types, style));
-            }
-            pools.insert(p.name.clone(), Json::Object(m));
-        }
-        serde_json::json!({"cells": cells, "pools": pools})
-    }
-
-    pub fn snapshot(&self) -> Json {
-        let mut doc = self.program.source.clone();
-        let state = self.state_json(JsonStyle::Avro);
-        for kind in ["cells", "pools"] {
-            if let (Some(Json::Object(decls)), Some(Json::Object(vals))) =
-                (doc.get_mut(kind), state.get(kind))
-            {
-                for (name, decl) in decls.iter_mut() {
-                    if let (Some(obj), Some(v)) = (decl.as_object_mut(), vals.get(name)) {
-                        obj.insert("init".into(), v.clone());
-                        obj.remove("source");
-                    }
-                }
-            }
-        }
-        doc
-    }
-
     #[inline]
     fn tick(&mut self) -> Result<(), PfaError> {
         self.ticks -= 1;
@@ -321,12 +363,32 @@ impl Machine {
     }
 
     /// Runs function `fidx` whose frame starts at `base` (parameters already in place).
+    #[inline]
     fn exec(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
-        // Recursion in the document becomes recursion here; grow the native stack on
-        // demand so the depth limit, not the host thread's stack size, is what stops it.
-        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+        // Recursion in the document becomes recursion here; the native stack grows on
+        // demand so that the depth limit, not the host thread's stack size, is what
+        // stops it. Comparing the address of a local with the floor found when the
+        // phase started (or the current segment was entered) is much cheaper than
+        // asking for the remaining stack on every call.
+        let here = stack_address();
+        if here > self.stack_floor.saturating_add(STACK_RED_ZONE) {
             self.exec_inner(prog, fidx, base)
-        })
+        } else {
+            self.exec_grown(prog, fidx, base)
+        }
+    }
+
+    /// `exec` near the end of the native stack: on a new segment if needed.
+    #[cold]
+    #[inline(never)]
+    fn exec_grown(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
+        let saved = self.stack_floor;
+        let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.stack_floor = stack_floor();
+            self.exec_inner(prog, fidx, base)
+        });
+        self.stack_floor = saved;
+        r
     }
 
     fn exec_inner(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
@@ -385,46 +447,34 @@ impl Machine {
         // The program counter lives in a local for speed and is written back only when
         // leaving, so the caller can locate an error and resume at a handler.
         let mut p = *pc;
-        macro_rules! fail {
-            ($e:expr) => {{
-                *pc = p;
-                return Err($e.into());
-            }};
-        }
-        macro_rules! tri {
-            ($e:expr) => {
-                match $e {
-                    Ok(v) => v,
-                    Err(e) => fail!(e),
-                }
-            };
-        }
         loop {
             let Some(frame) = self.stack.get_mut(base..end) else {
-                fail!(internal("frame outside the register stack"));
+                *pc = p;
+                return Err(internal("frame outside the register stack"));
             };
             // Instructions that touch only the frame run in this inner loop, which keeps
-            // the frame slice in registers; the others leave it to use the whole machine.
-            let slow = loop {
+            // the frame slice in registers; everything else leaves it through `Exit`
+            // (failures too, so that the loop builds no error values itself).
+            let exit = loop {
                 let Some(&ins) = code.get(p) else {
-                    fail!(internal("pc out of range"));
+                    break Exit::Trap(Trap::PcOutOfRange);
                 };
                 p += 1;
                 macro_rules! operands {
                     ($a:expr, $b:expr, $V:ident) => {
                         match (&frame[$a as usize], &frame[$b as usize]) {
                             (Value::$V(x), Value::$V(y)) => (*x, *y),
-                            _ => fail!(operand_error(ins)),
+                            _ => break Exit::Trap(Trap::Operands(ins)),
                         }
                     };
                 }
                 // Integer arithmetic with the spec's overflow error.
                 macro_rules! checked {
-                    ($dst:expr, $a:expr, $b:expr, $V:ident, $put:ident, $m:ident, $code:expr, $msg:expr, $fcn:expr) => {{
+                    ($dst:expr, $a:expr, $b:expr, $V:ident, $put:ident, $m:ident, $trap:expr) => {{
                         let (x, y) = operands!($a, $b, $V);
                         match x.$m(y) {
                             Some(r) => $put(&mut frame[$dst as usize], r),
-                            None => fail!(overflow($code, $msg, $fcn)),
+                            None => break Exit::Trap($trap),
                         }
                     }};
                 }
@@ -446,12 +496,11 @@ impl Machine {
                     ($a:expr, $b:expr, $to:expr, $V:ident, |$x:ident, $y:ident| $e:expr) => {{
                         let ($x, $y) = operands!($a, $b, $V);
                         if $e {
+                            p = $to as usize;
                             self.ticks -= 1;
                             if self.ticks == 0 {
-                                self.ticks = TICKS;
-                                tri!(clock(self.deadline));
+                                break Exit::Tick;
                             }
-                            p = $to as usize;
                         }
                     }};
                 }
@@ -459,7 +508,7 @@ impl Machine {
                     ($dst:expr, $src:expr, $V:ident, $put:ident, |$x:ident| $e:expr) => {{
                         let $x = match &frame[$src as usize] {
                             Value::$V(x) => *x,
-                            _ => fail!(operand_error(ins)),
+                            _ => break Exit::Trap(Trap::Operands(ins)),
                         };
                         $put(&mut frame[$dst as usize], $e)
                     }};
@@ -480,9 +529,7 @@ impl Machine {
                             Int,
                             put_int,
                             checked_add,
-                            18000,
-                            "int overflow",
-                            "+"
+                            Trap::Overflow(18000, "int overflow", "+")
                         )
                     }
                     Instr::SubI { dst, a, b } => {
@@ -493,9 +540,7 @@ impl Machine {
                             Int,
                             put_int,
                             checked_sub,
-                            18010,
-                            "int overflow",
-                            "-"
+                            Trap::Overflow(18010, "int overflow", "-")
                         )
                     }
                     Instr::MulI { dst, a, b } => {
@@ -506,9 +551,7 @@ impl Machine {
                             Int,
                             put_int,
                             checked_mul,
-                            18020,
-                            "int overflow",
-                            "*"
+                            Trap::Overflow(18020, "int overflow", "*")
                         )
                     }
                     Instr::AddL { dst, a, b } => {
@@ -519,9 +562,7 @@ impl Machine {
                             Long,
                             put_long,
                             checked_add,
-                            18001,
-                            "long overflow",
-                            "+"
+                            Trap::Overflow(18001, "long overflow", "+")
                         )
                     }
                     Instr::SubL { dst, a, b } => {
@@ -532,9 +573,7 @@ impl Machine {
                             Long,
                             put_long,
                             checked_sub,
-                            18011,
-                            "long overflow",
-                            "-"
+                            Trap::Overflow(18011, "long overflow", "-")
                         )
                     }
                     Instr::MulL { dst, a, b } => {
@@ -545,9 +584,7 @@ impl Machine {
                             Long,
                             put_long,
                             checked_mul,
-                            18021,
-                            "long overflow",
-                            "*"
+                            Trap::Overflow(18021, "long overflow", "*")
                         )
                     }
                     Instr::AddF { dst, a, b } => {
@@ -654,53 +691,62 @@ impl Machine {
                         widen!(dst, src, Float, put_double, |x| f64::from(x))
                     }
                     Instr::Jump { to } => p = to as usize,
-                    Instr::JumpIfFalse { cond, to } => {
-                        if !tri!(truth(&frame[cond as usize])) {
-                            p = to as usize;
-                        }
-                    }
-                    Instr::JumpIfTrue { cond, to } => {
-                        if tri!(truth(&frame[cond as usize])) {
-                            p = to as usize;
-                        }
-                    }
+                    Instr::JumpIfFalse { cond, to } => match frame[cond as usize] {
+                        Value::Boolean(true) => {}
+                        Value::Boolean(false) => p = to as usize,
+                        _ => break Exit::Trap(Trap::NotBoolean),
+                    },
+                    Instr::JumpIfTrue { cond, to } => match frame[cond as usize] {
+                        Value::Boolean(true) => p = to as usize,
+                        Value::Boolean(false) => {}
+                        _ => break Exit::Trap(Trap::NotBoolean),
+                    },
                     Instr::Loop { to } => {
+                        p = to as usize;
                         self.ticks -= 1;
                         if self.ticks == 0 {
-                            self.ticks = TICKS;
-                            tri!(clock(self.deadline));
+                            break Exit::Tick;
                         }
-                        p = to as usize;
                     }
                     Instr::Convert { dst, src, conv } => {
                         let v = frame[src as usize].clone();
                         frame[dst as usize] = prog.convs[conv as usize].apply(v);
                     }
                     Instr::Path { dst, src, path } => {
-                        let spec = &prog.paths[path as usize];
-                        let v = tri!(ops::get_path(&frame[src as usize], spec, frame));
-                        frame[dst as usize] = v;
+                        if let Err(e) = path_into(prog, frame, dst, src, path) {
+                            break Exit::Error(e);
+                        }
                     }
                     Instr::Return { src } => {
-                        *pc = p;
-                        return Ok(std::mem::replace(&mut frame[src as usize], Value::Null));
+                        break Exit::Return(std::mem::replace(
+                            &mut frame[src as usize],
+                            Value::Null,
+                        ));
                     }
                     Instr::TryBegin { handler, filter } => handlers.push((handler, filter)),
                     Instr::TryEnd => {
                         handlers.pop();
                     }
-                    Instr::Raise { e } => {
-                        let spec = &prog.errors[e as usize];
-                        fail!(PfaError::User {
-                            message: spec.message.clone(),
-                            code: spec.code,
-                            loc: prog.locs.get(spec.loc as usize).cloned(),
-                        });
-                    }
-                    other => break other,
+                    other => break Exit::Slow(other),
                 }
             };
-            tri!(self.slow(prog, func, base, slow));
+            let r = match exit {
+                Exit::Return(v) => {
+                    *pc = p;
+                    return Ok(v);
+                }
+                Exit::Slow(ins) => self.slow(prog, func, base, ins),
+                Exit::Tick => {
+                    self.ticks = TICKS;
+                    clock(self.deadline)
+                }
+                Exit::Trap(t) => Err(t.error()),
+                Exit::Error(e) => Err(e),
+            };
+            if let Err(e) = r {
+                *pc = p;
+                return Err(e);
+            }
         }
     }
 
@@ -778,6 +824,14 @@ impl Machine {
             Instr::Op { dst, op } => {
                 let v = self.op(prog, op as usize, base, func.frame)?;
                 self.stack[base + dst as usize] = v;
+            }
+            Instr::Raise { e } => {
+                let spec = &prog.errors[e as usize];
+                return Err(PfaError::User {
+                    message: spec.message.clone(),
+                    code: spec.code,
+                    loc: prog.locs.get(spec.loc as usize).cloned(),
+                });
             }
             _ => return Err(internal("instruction without a handler")),
         }
@@ -911,11 +965,11 @@ impl Machine {
         })
     }
 
-    fn save_rollback(&self) -> Option<state::Saved> {
-        if !self.program.has_rollback {
+    fn save_rollback(&self, prog: &Compiled) -> Option<state::Saved> {
+        if !prog.has_rollback {
             return None;
         }
-        state::Saved::take(&self.program, &self.cells, &self.pools)
+        state::Saved::take(prog, &self.cells, &self.pools)
     }
 
     fn restore_rollback(&mut self, saved: Option<state::Saved>) {
@@ -937,7 +991,7 @@ impl Machine {
 
 /// Gives natives access to types, callbacks and randomness.
 struct NativeHost<'a> {
-    m: &'a mut Machine,
+    m: &'a mut Core,
     prog: &'a Compiled,
     site: &'a NativeSite,
     base: usize,
@@ -1010,11 +1064,19 @@ fn catches(filter: Option<&Vec<TryFilter>>, e: &PfaError) -> bool {
     }
 }
 
-#[inline]
-fn truth(v: &Value) -> Result<bool, PfaError> {
-    match v {
-        Value::Boolean(b) => Ok(*b),
-        _ => Err(internal("condition is not boolean")),
+/// An address in the current native stack frame.
+#[inline(always)]
+fn stack_address() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// The lowest native stack address usable before a new segment is needed; where the
+/// stack's extent is unknown, one so high that every call asks `stacker`.
+fn stack_floor() -> usize {
+    match stacker::remaining_stack() {
+        Some(r) => stack_address().saturating_sub(r),
+        None => usize::MAX - STACK_RED_ZONE,
     }
 }
 
@@ -1103,19 +1165,98 @@ fn eq_d(x: f64, y: f64) -> bool {
     x == y || (x.is_nan() && y.is_nan())
 }
 
-#[cold]
-#[inline(never)]
-fn overflow(code: i32, msg: &str, fcn: &str) -> PfaError {
-    PfaError::Runtime(RuntimeError {
-        code,
-        message: msg.to_string(),
-        fcn: Some(fcn.to_string()),
-        loc: None,
-    })
+/// How the inner dispatch loop was left.
+enum Exit {
+    /// `Return` with this value.
+    Return(Value),
+    /// An instruction that needs the whole machine.
+    Slow(Instr),
+    /// The tick counter ran out: time to look at the clock.
+    Tick,
+    /// A failure detected by the loop itself.
+    Trap(Trap),
+    /// A failure reported by an operation.
+    Error(PfaError),
 }
 
-#[cold]
+/// Failures detected by the dispatch loop, small enough to pass around for free.
+#[derive(Clone, Copy)]
+enum Trap {
+    /// Operands of the wrong types (an engine bug).
+    Operands(Instr),
+    /// Integer overflow: code, message, operator.
+    Overflow(i32, &'static str, &'static str),
+    /// A condition that is not a boolean (an engine bug).
+    NotBoolean,
+    /// A jump outside the function (an engine bug).
+    PcOutOfRange,
+}
+
+impl Trap {
+    #[cold]
+    #[inline(never)]
+    fn error(self) -> PfaError {
+        match self {
+            Trap::Operands(ins) => internal(&format!("operands of {ins:?} have the wrong types")),
+            Trap::Overflow(code, msg, fcn) => PfaError::Runtime(RuntimeError {
+                code,
+                message: msg.to_string(),
+                fcn: Some(fcn.to_string()),
+                loc: None,
+            }),
+            Trap::NotBoolean => internal("condition is not boolean"),
+            Trap::PcOutOfRange => internal("pc out of range"),
+        }
+    }
+}
+
+/// `frame[dst] = path from frame[src]`.
 #[inline(never)]
-fn operand_error(ins: Instr) -> PfaError {
-    internal(&format!("operands of {ins:?} have the wrong types"))
+fn path_into(
+    prog: &Compiled,
+    frame: &mut [Value],
+    dst: u16,
+    src: u16,
+    path: u32,
+) -> Result<(), PfaError> {
+    let spec = prog
+        .paths
+        .get(path as usize)
+        .ok_or_else(|| internal("bad path"))?;
+    let v = ops::get_path(&frame[src as usize], spec, frame)?;
+    frame[dst as usize] = v;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::{LoadOptions, Program};
+    use crate::value::Value;
+
+    /// Recursion close to the depth limit, through user calls and library callbacks,
+    /// on a thread with a small native stack: the stack grows instead of overflowing.
+    #[test]
+    fn deep_recursion_on_a_small_stack() {
+        let doc = r#"{"input": "int", "output": "int", "action": [{"u.down": ["input"]}],
+            "fcns": {"down": {"params": [{"n": "int"}], "ret": "int",
+                "do": {"if": {"<=": ["n", 0]}, "then": 0,
+                       "else": {"a.sum": [{"a.map": [
+                           {"new": [{"-": ["n", 1]}], "type": {"type": "array", "items": "int"}},
+                           {"fcn": "u.down"}]}]}}}}}"#;
+        let run = move || {
+            let p = Program::from_str(doc, &LoadOptions::default()).expect("loads");
+            let mut e = p.engine().expect("engine");
+            let ok = e.action(Value::Int(120)).expect("within the limit");
+            let too_deep = e.action(Value::Int(1000)).map_err(|e| e.to_string());
+            (ok, too_deep)
+        };
+        let (ok, too_deep) = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(run)
+            .expect("thread")
+            .join()
+            .expect("no overflow");
+        assert!(matches!(ok, Value::Int(0)));
+        assert!(too_deep.is_err());
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::state::{CellSlot, PoolSlot};
-use super::{internal, Machine};
+use super::{internal, Core};
 use crate::check::tir::PackFmt;
 use crate::compile::{Compiled, OpSpec, PStep, PathSpec, ToSpec};
 use crate::error::PfaError;
@@ -127,7 +127,7 @@ pub fn value_is(v: &Value, ty: &Type) -> bool {
     }
 }
 
-impl Machine {
+impl Core {
     fn replacement(
         &mut self,
         prog: &Compiled,
