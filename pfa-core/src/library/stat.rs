@@ -9,6 +9,7 @@
 //! build the updated record once.
 
 mod change;
+pub(crate) mod gamma;
 mod sample;
 mod test;
 

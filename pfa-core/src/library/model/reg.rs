@@ -13,6 +13,7 @@ use std::sync::Arc;
 use super::{arr, doubles, field, field_indexes, internal, map, num, rec, record_id};
 use crate::error::PfaError;
 use crate::library::args::{self, any, fail, ErrCode, Ret};
+use crate::library::stat::gamma::lower_gamma_regularized;
 use crate::library::{Host, NativeFn, Registry, Spec};
 use crate::value::{MapData, Record, Value};
 
@@ -839,84 +840,6 @@ fn chi2_prob(host: &mut dyn Host, a: &[Value]) -> Ret {
         lower_gamma_regularized(f64::from(dof) / 2.0, x / 2.0)
     };
     Ok(Value::Double(p))
-}
-
-/// `ln Γ(x)` for `x > 0` (Lanczos approximation, g = 7).
-fn ln_gamma(x: f64) -> f64 {
-    const G: f64 = 7.0;
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
-    if x < 0.5 {
-        // Reflection: Γ(x) Γ(1 - x) = π / sin(πx).
-        let pi = std::f64::consts::PI;
-        return (pi / (pi * x).sin()).ln() - ln_gamma(1.0 - x);
-    }
-    let x = x - 1.0;
-    let mut s = C[0];
-    for (i, c) in C.iter().enumerate().skip(1) {
-        s += c / (x + i as f64);
-    }
-    let t = x + G + 0.5;
-    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + s.ln()
-}
-
-/// The regularized lower incomplete gamma function P(a, x) for `a > 0`, `x > 0`:
-/// a power series below `a + 1`, a continued fraction (modified Lentz) above.
-fn lower_gamma_regularized(a: f64, x: f64) -> f64 {
-    const EPS: f64 = 1e-15;
-    const MAX_ITER: usize = 1000;
-    if x.is_infinite() {
-        return 1.0;
-    }
-    let log_prefix = a * x.ln() - x - ln_gamma(a);
-    if x < a + 1.0 {
-        let mut term = 1.0 / a;
-        let mut sum = term;
-        let mut ap = a;
-        for _ in 0..MAX_ITER {
-            ap += 1.0;
-            term *= x / ap;
-            sum += term;
-            if term.abs() < sum.abs() * EPS {
-                break;
-            }
-        }
-        (sum * log_prefix.exp()).min(1.0)
-    } else {
-        let tiny = 1e-300;
-        let mut b = x + 1.0 - a;
-        let mut c = 1.0 / tiny;
-        let mut d = 1.0 / b;
-        let mut h = d;
-        for i in 1..=MAX_ITER {
-            let an = -(i as f64) * (i as f64 - a);
-            b += 2.0;
-            d = an * d + b;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = b + an / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            let delta = d * c;
-            h *= delta;
-            if (delta - 1.0).abs() < EPS {
-                break;
-            }
-        }
-        (1.0 - h * log_prefix.exp()).max(0.0)
-    }
 }
 
 #[cfg(test)]
