@@ -18,6 +18,7 @@ use apache_avro::Schema;
 use pfa_core::{Engine, Method, Program, Value};
 
 use crate::args::{OnError, ScoreArgs};
+use crate::formats::fastjson::FastJson;
 use crate::formats::{self, avro, Batch, Encoder, Format, InputContext, OutBuf, Raw, Sink};
 use crate::progress::Progress;
 
@@ -139,6 +140,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         ),
     };
     let encoder = Arc::new(encoder);
+    let fast = Arc::new(FastJson::new(program.input_type(), types));
 
     // Engines: created, wired and started here, so begin-phase output comes first.
     let n = a.engines;
@@ -193,6 +195,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     for (i, (engine, em)) in engines.into_iter().zip(emitted).enumerate() {
         let w = Worker {
             index: i,
+            fast: fast.clone(),
             engine,
             emitted: em,
             program: program.clone(),
@@ -213,6 +216,9 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
                 .context("starting an engine thread")?,
         );
     }
+    // Only the workers may hold the receiving end: once they are gone, the reader's
+    // sends fail instead of blocking forever.
+    drop(work_rx);
     drop(done_tx);
 
     let mut w = Writer {
@@ -379,6 +385,7 @@ fn read_inputs(
 
 struct Worker {
     index: usize,
+    fast: Arc<FastJson>,
     engine: Engine,
     emitted: Emitted,
     program: Program,
@@ -425,7 +432,7 @@ impl Worker {
         let mut outcomes = Vec::with_capacity(batch.items.len());
         let items = std::mem::take(&mut batch.items);
         for item in items {
-            let result = formats::decode(&self.program, &batch, item.raw)
+            let result = formats::decode(&self.program, &self.fast, &batch, item.raw)
                 .and_then(|v| self.engine.action(v).map_err(|e| e.to_string()));
             let mut tally = None;
             let error = match result {

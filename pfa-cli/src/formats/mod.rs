@@ -8,6 +8,7 @@
 
 pub mod avro;
 pub mod csv;
+pub mod fastjson;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -311,10 +312,18 @@ impl Source {
 ///
 /// # Errors
 /// A message naming the field that does not fit.
-pub fn decode(program: &Program, batch: &Batch, raw: Raw) -> Result<Value, String> {
+pub fn decode(
+    program: &Program,
+    fast: &fastjson::FastJson,
+    batch: &Batch,
+    raw: Raw,
+) -> Result<Value, String> {
     match raw {
         Raw::Json(s, e) => {
             let bytes = batch.text.get(s..e).unwrap_or_default();
+            if let Some(v) = fast.decode(bytes) {
+                return Ok(v);
+            }
             let json: serde_json::Value =
                 serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
             program
