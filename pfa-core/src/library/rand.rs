@@ -480,6 +480,7 @@ mod tests {
 
     use super::*;
     use crate::library::model::testing::{assert_err, Fixture};
+    use crate::library::testing::TestHost;
     use crate::library::NativeFn;
     use crate::types::Type;
 
@@ -491,41 +492,10 @@ mod tests {
         fx.run(f, &[], args, Vec::new())
     }
 
-    /// A host whose generator keeps its state across calls.
-    struct Seq(u64, crate::types::TypeTable);
-
-    impl RandomSource for Seq {
-        fn next_u64(&mut self) -> u64 {
-            // splitmix64
-            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        }
-    }
-
-    impl Host for Seq {
-        fn arg_type(&self, _: usize) -> &Type {
-            &Type::Null
-        }
-        fn ret_type(&self) -> &Type {
-            &Type::Null
-        }
-        fn types(&self) -> &crate::types::TypeTable {
-            &self.1
-        }
-        fn call_fcn(&mut self, _: usize, _: &[Value]) -> Ret {
-            Err(internal("no function arguments"))
-        }
-        fn rng(&mut self) -> &mut dyn RandomSource {
-            self
-        }
-    }
-
     /// `n` results of `f(args)` from one generator.
     fn draws(f: NativeFn, args: &[Value], n: usize) -> Vec<Value> {
-        let mut host = Seq(42, crate::types::TypeTable::new());
+        // One host, so that the generator keeps its state across calls.
+        let mut host = TestHost::new(vec![], crate::types::TypeTable::new()).seeded(42);
         (0..n).map(|_| f(&mut host, args).unwrap()).collect()
     }
 

@@ -1,6 +1,7 @@
-//! A minimal [`Host`] and one-line assertions for table-driven tests of natives, called
-//! directly or resolved through the registry as a call site would be.
+//! A [`Host`] for tests and one-line assertions for table-driven tests of natives,
+//! called directly or resolved through the registry as a call site would be.
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::error::PfaError;
@@ -11,20 +12,77 @@ use crate::types::{Type, TypeTable};
 use crate::value::convert::converter;
 use crate::value::Value;
 
-/// A host that knows argument types and nothing else.
-pub(crate) struct TestHost {
+/// A function argument in a test: called with the native's arguments.
+pub(crate) type Callback<'a> = Box<dyn FnMut(&[Value]) -> Result<Value, PfaError> + 'a>;
+
+/// A host for calling natives directly: static argument types, named types, function
+/// arguments given by position as Rust closures (it counts their calls), and a
+/// deterministic generator.
+pub(crate) struct TestHost<'a> {
     /// Static argument types.
-    pub(crate) args: Vec<Type>,
+    pub(crate) args: Cow<'a, [Type]>,
     /// Named types.
-    pub(crate) types: TypeTable,
-    rng: Counter,
+    pub(crate) types: Cow<'a, TypeTable>,
+    /// Function arguments by position.
+    pub(crate) fcns: Vec<(usize, Callback<'a>)>,
+    /// How many times a function argument has been called.
+    pub(crate) calls: usize,
+    rng: SplitMix,
 }
 
-struct Counter(u64);
+impl<'a> TestHost<'a> {
+    /// A host owning its argument and named types, with no function arguments.
+    pub(crate) fn new(args: Vec<Type>, types: TypeTable) -> TestHost<'a> {
+        TestHost::on(Cow::Owned(args), Cow::Owned(types))
+    }
 
-impl RandomSource for Counter {
+    /// A host that borrows its argument and named types.
+    pub(crate) fn borrowing(args: &'a [Type], types: &'a TypeTable) -> TestHost<'a> {
+        TestHost::on(Cow::Borrowed(args), Cow::Borrowed(types))
+    }
+
+    fn on(args: Cow<'a, [Type]>, types: Cow<'a, TypeTable>) -> TestHost<'a> {
+        TestHost {
+            args,
+            types,
+            fcns: Vec::new(),
+            calls: 0,
+            rng: SplitMix(1),
+        }
+    }
+
+    /// Starts the generator from `seed`.
+    pub(crate) fn seeded(mut self, seed: u64) -> TestHost<'a> {
+        self.rng = SplitMix(seed);
+        self
+    }
+
+    /// Makes `f` function argument `i`.
+    pub(crate) fn with_fcn(
+        mut self,
+        i: usize,
+        f: impl FnMut(&[Value]) -> Result<Value, PfaError> + 'a,
+    ) -> TestHost<'a> {
+        self.set_fcn(i, f);
+        self
+    }
+
+    /// Makes `f` function argument `i`, replacing any earlier one.
+    pub(crate) fn set_fcn(
+        &mut self,
+        i: usize,
+        f: impl FnMut(&[Value]) -> Result<Value, PfaError> + 'a,
+    ) {
+        self.fcns.retain(|(j, _)| *j != i);
+        self.fcns.push((i, Box::new(f)));
+    }
+}
+
+/// splitmix64 from a seed: deterministic and good enough for tests.
+pub(crate) struct SplitMix(pub(crate) u64);
+
+impl RandomSource for SplitMix {
     fn next_u64(&mut self) -> u64 {
-        // splitmix64: deterministic and good enough for tests.
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -35,7 +93,7 @@ impl RandomSource for Counter {
 
 static NULL: Type = Type::Null;
 
-impl Host for TestHost {
+impl Host for TestHost<'_> {
     fn arg_type(&self, i: usize) -> &Type {
         self.args.get(i).unwrap_or(&NULL)
     }
@@ -45,11 +103,12 @@ impl Host for TestHost {
     fn types(&self) -> &TypeTable {
         &self.types
     }
-    fn call_fcn(&mut self, _: usize, _: &[Value]) -> Result<Value, PfaError> {
-        Err(PfaError::runtime(
-            0,
-            "the test host has no function arguments",
-        ))
+    fn call_fcn(&mut self, i: usize, args: &[Value]) -> Result<Value, PfaError> {
+        self.calls += 1;
+        match self.fcns.iter_mut().find(|(j, _)| *j == i) {
+            Some((_, f)) => f(args),
+            None => Err(PfaError::runtime(0, "no such function argument")),
+        }
     }
     fn rng(&mut self) -> &mut dyn RandomSource {
         &mut self.rng
@@ -78,12 +137,7 @@ pub(crate) fn run_typed(
     arg_types: &[Type],
     args: &[Value],
 ) -> Result<Value, PfaError> {
-    let mut host = TestHost {
-        args: arg_types.to_vec(),
-        types,
-        rng: Counter(1),
-    };
-    f(&mut host, args)
+    f(&mut TestHost::new(arg_types.to_vec(), types), args)
 }
 
 /// Runs a native on primitive arguments.

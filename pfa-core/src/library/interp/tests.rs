@@ -1,51 +1,14 @@
 //! Table tests of `interp.*` on tables built in a small type table.
 
 use super::*;
-use crate::library::RandomSource;
+use crate::library::testing::TestHost;
 use crate::types::{Field, NamedKind, NamedType, TypeTable};
 use crate::value::Value::{Double as D, Int as I, Null};
 
 const INF: f64 = f64::INFINITY;
 const NAN: f64 = f64::NAN;
 
-/// A host with a table type and an optional metric (function argument 2).
-struct TableHost {
-    args: Vec<Type>,
-    types: TypeTable,
-    metric: Option<fn(&[Value]) -> Ret>,
-    rng: NoRng,
-}
-
-struct NoRng;
-
-impl RandomSource for NoRng {
-    fn next_u64(&mut self) -> u64 {
-        0
-    }
-}
-
-static NULL_TYPE: Type = Type::Null;
-
-impl Host for TableHost {
-    fn arg_type(&self, i: usize) -> &Type {
-        self.args.get(i).unwrap_or(&NULL_TYPE)
-    }
-    fn ret_type(&self) -> &Type {
-        &NULL_TYPE
-    }
-    fn types(&self) -> &TypeTable {
-        &self.types
-    }
-    fn call_fcn(&mut self, i: usize, args: &[Value]) -> Ret {
-        match (i, self.metric) {
-            (2, Some(f)) => f(args),
-            _ => Err(PfaError::runtime(0, "no such function argument")),
-        }
-    }
-    fn rng(&mut self) -> &mut dyn RandomSource {
-        &mut self.rng
-    }
-}
+type TableHost = TestHost<'static>;
 
 /// A host for `f(x, table)` whose records are `{name: string, to: T, x: X}` (the fields
 /// in a different order than the signature names them, to exercise the lookup).
@@ -68,12 +31,7 @@ fn table_host(x: Type, xs: Type, to: Type) -> TableHost {
             },
         })
         .unwrap();
-    TableHost {
-        args: vec![x, Type::array(Type::Record(id))],
-        types,
-        metric: None,
-        rng: NoRng,
-    }
+    TestHost::new(vec![x, Type::array(Type::Record(id))], types)
 }
 
 fn row(x: Value, to: Value) -> Value {
@@ -211,7 +169,7 @@ fn nearest_scalar_and_vector() {
 fn nearest_with_metric() {
     use nearest::*;
     let mut h = table_host(Type::Int, Type::Int, Type::String);
-    h.metric = Some(|a| match a {
+    h.set_fcn(2, |a| match a {
         [I(p), I(q)] => Ok(D(f64::from((p - q).abs()))),
         _ => Err(PfaError::runtime(0, "bad metric arguments")),
     });
@@ -234,7 +192,7 @@ fn nearest_with_metric() {
         EMPTY,
     );
     // Errors of the metric propagate.
-    h.metric = Some(|_| Err(PfaError::runtime(9, "metric failed")));
+    h.set_fcn(2, |_| Err(PfaError::runtime(9, "metric failed")));
     let t = Value::array(vec![row(I(1), Value::str("one"))]);
     is_err(run(&mut h, metric, &[I(0), t, Null]), (9, "metric failed"));
 }
@@ -292,7 +250,7 @@ fn linear_vector() {
 #[test]
 fn tables_must_be_records_with_x_and_to() {
     let mut h = table_host(Type::Double, Type::Double, Type::Double);
-    h.args[1] = Type::array(Type::Double);
+    h.args.to_mut()[1] = Type::array(Type::Double);
     let e = nearest::scalar(&mut h, &[D(0.0), dv(&[1.0])]);
     assert!(matches!(e, Err(PfaError::Runtime(r)) if r.code == 0));
 }

@@ -2,67 +2,18 @@
 //! arguments are Rust closures.
 
 use super::*;
-use crate::library::RandomSource;
+use crate::library::testing::TestHost;
 use crate::types::TypeTable;
 use crate::value::Value::{Boolean as B, Int as I, Null};
 
-type Callback = Box<dyn FnMut(&[Value]) -> Ret>;
-
-/// A host with argument types and closures standing for function arguments; it counts
-/// the calls.
-struct FnHost {
-    args: Vec<Type>,
-    types: TypeTable,
-    fcns: Vec<(usize, Callback)>,
-    calls: usize,
-    rng: NoRng,
-}
-
-struct NoRng;
-
-impl RandomSource for NoRng {
-    fn next_u64(&mut self) -> u64 {
-        0
-    }
-}
-
-static NULL_TYPE: Type = Type::Null;
-
-impl Host for FnHost {
-    fn arg_type(&self, i: usize) -> &Type {
-        self.args.get(i).unwrap_or(&NULL_TYPE)
-    }
-    fn ret_type(&self) -> &Type {
-        &NULL_TYPE
-    }
-    fn types(&self) -> &TypeTable {
-        &self.types
-    }
-    fn call_fcn(&mut self, i: usize, args: &[Value]) -> Ret {
-        self.calls += 1;
-        match self.fcns.iter_mut().find(|(j, _)| *j == i) {
-            Some((_, f)) => f(args),
-            None => Err(PfaError::runtime(0, "no such function argument")),
-        }
-    }
-    fn rng(&mut self) -> &mut dyn RandomSource {
-        &mut self.rng
-    }
-}
+type FnHost = TestHost<'static>;
 
 fn host(args: Vec<Type>) -> FnHost {
-    FnHost {
-        args,
-        types: TypeTable::new(),
-        fcns: Vec::new(),
-        calls: 0,
-        rng: NoRng,
-    }
+    TestHost::new(args, TypeTable::new())
 }
 
-fn with_fcn(mut h: FnHost, i: usize, f: impl FnMut(&[Value]) -> Ret + 'static) -> FnHost {
-    h.fcns.push((i, Box::new(f)));
-    h
+fn with_fcn(h: FnHost, i: usize, f: impl FnMut(&[Value]) -> Ret + 'static) -> FnHost {
+    h.with_fcn(i, f)
 }
 
 /// A map of ints.

@@ -1,17 +1,17 @@
 //! Test support for natives that take records and function arguments: named types and
-//! values written as JSON, and a host whose function arguments are Rust closures.
+//! values written as JSON, and a host whose function arguments are Rust closures ([`TestHost`]).
 
 use serde_json::Value as Json;
 
 use crate::error::PfaError;
-use crate::library::{Host, NativeFn, RandomSource};
+use crate::library::testing::TestHost;
+use crate::library::NativeFn;
 use crate::types::schema::resolve_one;
 use crate::types::{Type, TypeTable};
 use crate::value::json::{from_json, to_json, JsonStyle};
 use crate::value::Value;
 
-/// A function argument: called with the native's arguments, gives the result.
-pub(crate) type Callback<'a> = Box<dyn FnMut(&[Value]) -> Result<Value, PfaError> + 'a>;
+pub(crate) use crate::library::testing::Callback;
 
 /// Named types for one test, and conversions between JSON and values.
 pub(crate) struct Fixture {
@@ -59,54 +59,9 @@ impl Fixture {
         args: &[Value],
         fcns: Vec<(usize, Callback<'_>)>,
     ) -> Result<Value, PfaError> {
-        let mut host = FnHost {
-            types: &self.types,
-            args: arg_types,
-            fcns,
-            rng: 7,
-        };
+        let mut host = TestHost::borrowing(arg_types, &self.types).seeded(7);
+        host.fcns = fcns;
         f(&mut host, args)
-    }
-}
-
-struct FnHost<'a, 'b> {
-    types: &'a TypeTable,
-    args: &'a [Type],
-    fcns: Vec<(usize, Callback<'b>)>,
-    rng: u64,
-}
-
-static NULL: Type = Type::Null;
-
-impl Host for FnHost<'_, '_> {
-    fn arg_type(&self, i: usize) -> &Type {
-        self.args.get(i).unwrap_or(&NULL)
-    }
-    fn ret_type(&self) -> &Type {
-        &NULL
-    }
-    fn types(&self) -> &TypeTable {
-        self.types
-    }
-    fn call_fcn(&mut self, i: usize, args: &[Value]) -> Result<Value, PfaError> {
-        match self.fcns.iter_mut().find(|(j, _)| *j == i) {
-            Some((_, f)) => f(args),
-            None => Err(PfaError::runtime(0, "no such function argument")),
-        }
-    }
-    fn rng(&mut self) -> &mut dyn RandomSource {
-        self
-    }
-}
-
-impl RandomSource for FnHost<'_, '_> {
-    fn next_u64(&mut self) -> u64 {
-        // splitmix64, deterministic for tests.
-        self.rng = self.rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
     }
 }
 
