@@ -59,6 +59,11 @@ pub(crate) fn solve_tail(
         // d(sign·g)/du = sign · x T'(x) / T(x), positive for a proper tail.
         let slope = sign * x * dt / t;
         let newton = u - g / slope;
+        if (newton - u).abs() <= 1e-15 * (1.0 + u.abs()) {
+            // Converged as far as ln x can say (the step may even round to nothing).
+            u = newton;
+            break;
+        }
         let before = step;
         if newton > ulo && newton < uhi && (newton - u).abs() <= 0.5 * last_step.abs() {
             step = newton - u;
@@ -73,7 +78,8 @@ pub(crate) fn solve_tail(
         }
     }
     // Newton in x itself: ln x near ±700 only resolves x to about 1e-13.
-    let (xlo, xhi) = (ulo.exp(), uhi.exp());
+    // The bracket, widened by the rounding of exp.
+    let (xlo, xhi) = (ulo.exp() * (1.0 - 4.0 * EPS), uhi.exp() * (1.0 + 4.0 * EPS));
     let mut x = u.exp();
     for _ in 0..8 {
         let (t, dt) = eval(x);
