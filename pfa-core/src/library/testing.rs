@@ -215,25 +215,51 @@ pub(crate) fn registry() -> &'static Registry {
 /// matching signature, then the entry's specialization. Gives the matched signature's
 /// concrete types and the chosen native.
 pub(crate) fn resolve(name: &str, arg_types: &[Type]) -> Result<(SigMatch, NativeFn), String> {
-    let f = registry()
+    resolve_in(registry(), name, arg_types, &TypeTable::new())
+}
+
+/// [`resolve`] in a given registry, with named types.
+pub(crate) fn resolve_in(
+    registry: &Registry,
+    name: &str,
+    arg_types: &[Type],
+    types: &TypeTable,
+) -> Result<(SigMatch, NativeFn), String> {
+    let f = registry
         .get(name)
         .ok_or(format!("{name} is not registered"))?;
-    let types = TypeTable::new();
     let (sig, matched) = f
         .sigs
         .iter()
         .enumerate()
-        .find_map(|(i, s)| s.matches(arg_types, &types).map(|m| (i, m)))
+        .find_map(|(i, s)| s.matches(arg_types, types).map(|m| (i, m)))
         .ok_or(format!("{name}: no signature matches {arg_types:?}"))?;
     let native = match f.imp {
         Imp::Native(n) => n,
         Imp::Specialize(spec) => spec(&Spec {
             sig,
             matched: &matched,
-            types: &types,
+            types,
         })?,
     };
     Ok((matched, native))
+}
+
+/// Converts each argument from its type in `from` to its matched parameter type in
+/// `to`, as compiled code does before a call.
+pub(crate) fn promote(
+    args: impl IntoIterator<Item = Value>,
+    from: &[Type],
+    to: &[Type],
+    types: &TypeTable,
+) -> Vec<Value> {
+    args.into_iter()
+        .zip(from.iter().zip(to))
+        .map(|(v, (from, to))| match converter(from, to, types) {
+            Some(c) => c.apply(v),
+            None => v,
+        })
+        .collect()
 }
 
 /// Calls `name` on primitive arguments the way compiled code does: resolve, promote
@@ -242,14 +268,7 @@ pub(crate) fn call(name: &str, args: &[Value]) -> Result<(Type, Value), PfaError
     let arg_types: Vec<Type> = args.iter().map(type_of).collect();
     let (matched, native) = resolve(name, &arg_types).map_err(|e| PfaError::runtime(0, e))?;
     let types = TypeTable::new();
-    let promoted: Vec<Value> = args
-        .iter()
-        .zip(arg_types.iter().zip(&matched.params))
-        .map(|(v, (from, to))| match converter(from, to, &types) {
-            Some(c) => c.apply(v.clone()),
-            None => v.clone(),
-        })
-        .collect();
+    let promoted = promote(args.iter().cloned(), &arg_types, &matched.params, &types);
     let out = run_typed(native, types, &matched.params, &promoted)?;
     Ok((matched.ret, out))
 }

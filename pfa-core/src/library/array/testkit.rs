@@ -8,10 +8,10 @@ use std::cmp::Ordering;
 use serde_json::Value as Json;
 
 use crate::error::PfaError;
-use crate::library::{Host, Imp, RandomSource, Registry, Spec};
+use crate::library::testing::{promote, resolve_in, Callback, TestHost};
+use crate::library::Registry;
 use crate::types::schema::resolve_one;
 use crate::types::{FcnType, Type, TypeTable};
-use crate::value::convert::converter;
 use crate::value::json::{from_json, to_json, JsonStyle};
 use crate::value::{cmp, Value};
 
@@ -117,47 +117,6 @@ fn order(x: &[Value]) -> Ordering {
     }
 }
 
-struct FnHost {
-    args: Vec<Type>,
-    types: TypeTable,
-    fcns: Vec<(usize, Canned)>,
-    rng: u64,
-}
-
-impl RandomSource for FnHost {
-    fn next_u64(&mut self) -> u64 {
-        // xorshift64: deterministic, enough to shuffle in tests.
-        self.rng ^= self.rng << 13;
-        self.rng ^= self.rng >> 7;
-        self.rng ^= self.rng << 17;
-        self.rng
-    }
-}
-
-impl Host for FnHost {
-    fn arg_type(&self, i: usize) -> &Type {
-        static NULL: Type = Type::Null;
-        self.args.get(i).unwrap_or(&NULL)
-    }
-    fn ret_type(&self) -> &Type {
-        static NULL: Type = Type::Null;
-        &NULL
-    }
-    fn types(&self) -> &TypeTable {
-        &self.types
-    }
-    fn call_fcn(&mut self, i: usize, args: &[Value]) -> Result<Value, PfaError> {
-        let f = self.fcns.iter().find(|(j, _)| *j == i).map(|(_, f)| *f);
-        match f {
-            Some(f) => f(args),
-            None => Err(PfaError::runtime(0, "not a function argument")),
-        }
-    }
-    fn rng(&mut self) -> &mut dyn RandomSource {
-        self
-    }
-}
-
 fn registry() -> &'static Registry {
     static R: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
     R.get_or_init(|| {
@@ -174,7 +133,7 @@ pub(crate) fn call(name: &str, args: &[(&str, &str)]) -> Result<Json, PfaError> 
     let mut types = TypeTable::new();
     let mut arg_types = Vec::new();
     let mut values = Vec::new();
-    let mut fcns = Vec::new();
+    let mut fcns: Vec<(usize, Callback<'static>)> = Vec::new();
     for (i, (schema, value)) in args.iter().enumerate() {
         let schema: Json = serde_json::from_str(schema).expect("schema JSON");
         if let Some(params) = schema.get("params") {
@@ -190,7 +149,7 @@ pub(crate) fn call(name: &str, args: &[(&str, &str)]) -> Result<Json, PfaError> 
                 ret: Box::new(ret),
             }));
             values.push(Value::Null);
-            fcns.push((i, canned(value)));
+            fcns.push((i, Box::new(canned(value))));
         } else {
             let ty = resolve_one(&schema, &mut types).expect("schema");
             let json: Json = serde_json::from_str(value).expect("value JSON");
@@ -199,36 +158,11 @@ pub(crate) fn call(name: &str, args: &[(&str, &str)]) -> Result<Json, PfaError> 
             values.push(v);
         }
     }
-    let f = registry().get(name).expect("registered");
-    let (sig, matched) = f
-        .sigs
-        .iter()
-        .enumerate()
-        .find_map(|(i, s)| s.matches(&arg_types, &types).map(|m| (i, m)))
-        .unwrap_or_else(|| panic!("{name}: no signature matches {arg_types:?}"));
-    let native = match f.imp {
-        Imp::Native(n) => n,
-        Imp::Specialize(spec) => spec(&Spec {
-            sig,
-            matched: &matched,
-            types: &types,
-        })
-        .expect("specialized"),
-    };
-    let promoted: Vec<Value> = values
-        .into_iter()
-        .zip(arg_types.iter().zip(&matched.params))
-        .map(|(v, (from, to))| match converter(from, to, &types) {
-            Some(c) => c.apply(v),
-            None => v,
-        })
-        .collect();
-    let mut host = FnHost {
-        args: matched.params.clone(),
-        types,
-        fcns,
-        rng: 0x2545_f491_4f6c_dd1d,
-    };
+    let (matched, native) =
+        resolve_in(registry(), name, &arg_types, &types).unwrap_or_else(|e| panic!("{e}"));
+    let promoted = promote(values, &arg_types, &matched.params, &types);
+    let mut host = TestHost::new(matched.params.clone(), types);
+    host.fcns = fcns;
     let out = native(&mut host, &promoted)?;
     Ok(to_json(
         &out,
