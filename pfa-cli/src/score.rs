@@ -19,7 +19,9 @@ use pfa_core::{Engine, Method, Program, Value};
 
 use crate::args::{OnError, ScoreArgs};
 use crate::formats::fastjson::FastJson;
-use crate::formats::{self, avro, Batch, Encoder, Format, InputContext, OutBuf, Raw, Sink};
+use crate::formats::{
+    self, avro, container, Batch, Encoder, Format, InputContext, OutBuf, Raw, Sink,
+};
 use crate::progress::Progress;
 
 /// Records per batch: large enough to amortize channel traffic, small enough to keep
@@ -349,7 +351,7 @@ fn read_inputs(
                         line: 0,
                         raw: Raw::FileError(msg),
                     }],
-                    resolve: None,
+                    avro: None,
                 };
                 if permits.recv().is_err() || work.send(batch).is_err() {
                     return;
@@ -367,7 +369,7 @@ fn read_inputs(
                 file: name.clone(),
                 text: Vec::new(),
                 items: Vec::with_capacity(BATCH),
-                resolve: None,
+                avro: None,
             };
             let more = source.fill(&mut batch, &mut next_record, BATCH, &ctx);
             if !batch.items.is_empty() {
@@ -431,44 +433,54 @@ impl Worker {
         let mut out = self.encoder.buffer();
         let mut outcomes = Vec::with_capacity(batch.items.len());
         let items = std::mem::take(&mut batch.items);
-        for item in items {
-            let result = formats::decode(&self.program, &self.fast, &batch, item.raw)
-                .and_then(|v| self.engine.action(v).map_err(|e| e.to_string()));
-            let mut tally = None;
-            let error = match result {
-                Ok(v) => {
-                    match method {
-                        Method::Map => self.encoder.encode(&self.program, &v, &mut out),
-                        Method::Emit => {
-                            drain(&self.emitted, &self.program, &self.encoder, &mut out)
+        'items: for item in items {
+            match item.raw {
+                Raw::AvroBlock { data, count } => {
+                    let Some(file) = batch.avro.clone() else {
+                        continue;
+                    };
+                    let program = self.program.clone();
+                    let (ty, types) = (program.input_type(), program.types());
+                    let mut buf: &[u8] = &data;
+                    for k in 0..count {
+                        let record = item.record + k;
+                        let datum = container::decode_datum(&mut buf, &file, ty, types);
+                        let lost = datum.is_err();
+                        let datum = datum.map_err(|e| {
+                            let rest = count - k - 1;
+                            if rest > 0 {
+                                format!("cannot decode Avro datum: {e} (the {rest} records after it in its block are skipped)")
+                            } else {
+                                format!("cannot decode Avro datum: {e}")
+                            }
+                        });
+                        let stop =
+                            self.score_one(datum, record, 0, method, &mut out, &mut outcomes);
+                        if stop {
+                            self.fail_seq.fetch_min(batch.seq, Ordering::SeqCst);
+                            self.stop.store(true, Ordering::SeqCst);
+                            break 'items;
                         }
-                        Method::Fold => {}
+                        if lost {
+                            break;
+                        }
                     }
-                    None
                 }
-                Err(m) => {
-                    // Whatever was emitted before the failure was emitted.
-                    drain(&self.emitted, &self.program, &self.encoder, &mut out);
-                    Some(m)
+                raw => {
+                    let datum = formats::decode(&self.program, &self.fast, &batch, raw);
+                    if self.score_one(
+                        datum,
+                        item.record,
+                        item.line,
+                        method,
+                        &mut out,
+                        &mut outcomes,
+                    ) {
+                        self.fail_seq.fetch_min(batch.seq, Ordering::SeqCst);
+                        self.stop.store(true, Ordering::SeqCst);
+                        break;
+                    }
                 }
-            };
-            if let Some(k) = self.tally_every {
-                if item.record > 0 && item.record % k == 0 {
-                    tally = self.engine.tally().cloned();
-                }
-            }
-            let failed = error.is_some();
-            outcomes.push(Outcome {
-                record: item.record,
-                line: item.line,
-                out_end: out.len(),
-                error,
-                tally,
-            });
-            if failed && self.on_error == OnError::Fail {
-                self.fail_seq.fetch_min(batch.seq, Ordering::SeqCst);
-                self.stop.store(true, Ordering::SeqCst);
-                break;
             }
         }
         Done {
@@ -483,6 +495,50 @@ impl Worker {
                 None
             },
         }
+    }
+
+    /// Scores one decoded datum (or records why it could not be decoded). Returns whether
+    /// scoring must stop (`--on-error fail`).
+    fn score_one(
+        &mut self,
+        datum: Result<Value, String>,
+        record: u64,
+        line: u64,
+        method: Method,
+        out: &mut OutBuf,
+        outcomes: &mut Vec<Outcome>,
+    ) -> bool {
+        let result = datum.and_then(|v| self.engine.action(v).map_err(|e| e.to_string()));
+        let error = match result {
+            Ok(v) => {
+                match method {
+                    Method::Map => self.encoder.encode(&self.program, &v, out),
+                    Method::Emit => drain(&self.emitted, &self.program, &self.encoder, out),
+                    Method::Fold => {}
+                }
+                None
+            }
+            Err(m) => {
+                // Whatever was emitted before the failure was emitted.
+                drain(&self.emitted, &self.program, &self.encoder, out);
+                Some(m)
+            }
+        };
+        let mut tally = None;
+        if let Some(k) = self.tally_every {
+            if record > 0 && record % k == 0 {
+                tally = self.engine.tally().cloned();
+            }
+        }
+        let failed = error.is_some();
+        outcomes.push(Outcome {
+            record,
+            line,
+            out_end: out.len(),
+            error,
+            tally,
+        });
+        failed && self.on_error == OnError::Fail
     }
 }
 

@@ -221,6 +221,26 @@ fn avro_round_trip_and_schema_check() {
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("cut.avro"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    // A different but compatible schema is resolved: fields reordered, int promoted to
+    // double, a missing field taken from its default.
+    let wi = write(
+        &dir,
+        "wi.json",
+        r#"{"input": {"type": "record", "name": "R", "fields": [{"name": "x", "type": "int"}, {"name": "s", "type": "string"}]}, "output": "R", "action": "input"}"#,
+    );
+    let rd = write(
+        &dir,
+        "rd.json",
+        r#"{"input": {"type": "record", "name": "R", "fields": [{"name": "s", "type": "string"}, {"name": "x", "type": "double"}, {"name": "extra", "type": "int", "default": 7}]}, "output": "double", "action": {"+": ["input.x", "input.extra"]}}"#,
+    );
+    let small = dir.join("small.avro").display().to_string();
+    let o = pfa_stdin(
+        &["score", &wi, "-o", &small],
+        b"{\"x\": 1, \"s\": \"a\"}\n{\"x\": 2, \"s\": \"b\"}\n",
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = pfa(&["score", &rd, &small]);
+    assert_eq!(stdout(&o), "8.0\n9.0\n", "{}", stderr(&o));
     // Not Avro at all.
     let o = pfa(&[
         "score",

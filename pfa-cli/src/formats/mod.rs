@@ -7,6 +7,7 @@
 //! - `csv`: a header row, then one flat record per row.
 
 pub mod avro;
+pub mod container;
 pub mod csv;
 pub mod fastjson;
 
@@ -64,8 +65,14 @@ pub struct Item {
 pub enum Raw {
     /// A JSON line: byte range in the batch's text.
     Json(usize, usize),
-    /// A decoded Avro value, still in the file's shape.
-    Avro(AValue),
+    /// A block of an Avro container file: `count` records, decompressed. Its item's record
+    /// number is the first record's.
+    AvroBlock {
+        /// The encoded records.
+        data: Vec<u8>,
+        /// How many.
+        count: u64,
+    },
     /// Already an engine value (CSV rows).
     Ready(Value),
     /// A record that could not be read; the message says why.
@@ -85,8 +92,8 @@ pub struct Batch {
     pub text: Vec<u8>,
     /// The records.
     pub items: Vec<Item>,
-    /// Avro files whose schema differs from the engine's: resolve each value to this.
-    pub resolve: Option<&'static Schema>,
+    /// Avro files: the file's schema.
+    pub avro: Option<Arc<container::FileSchema>>,
 }
 
 /// Opens an input (or standard input for `-`), un-gzipping it when it starts with the gzip
@@ -138,12 +145,7 @@ pub enum Source {
         row: ::csv::StringRecord,
     },
     /// Avro container.
-    Avro {
-        /// The container reader.
-        r: Box<apache_avro::Reader<'static, Box<dyn BufRead + Send>>>,
-        /// Resolve values to the engine's schema.
-        resolve: Option<&'static Schema>,
-    },
+    Avro(Box<container::ContainerReader>),
     /// Nothing more to read.
     Done,
 }
@@ -176,23 +178,8 @@ impl Source {
                 }
             }
             Format::Avro => {
-                let mut r = r;
-                let head = r.fill_buf().map_err(|e| e.to_string())?;
-                if !avro::looks_like_avro(head) {
-                    return Err(if head.is_empty() {
-                        "empty file: not an Avro object container file".into()
-                    } else {
-                        "not an Avro object container file (no \"Obj\\x01\" magic)".into()
-                    });
-                }
-                let reader = apache_avro::Reader::new(r)
-                    .map_err(|e| format!("cannot read the Avro header: {e}"))?;
                 let want = ctx.avro_schema.ok_or("Avro input is not set up")?;
-                let check = avro::check_input(reader.writer_schema(), want)?;
-                Source::Avro {
-                    r: Box::new(reader),
-                    resolve: check.resolve_to,
-                }
+                Source::Avro(Box::new(container::ContainerReader::open(r, want)?))
             }
         })
     }
@@ -206,15 +193,32 @@ impl Source {
         max: usize,
         ctx: &InputContext,
     ) -> bool {
-        let mut push = |batch: &mut Batch, line: u64, raw: Raw| {
+        // Record numbers: one per record, a block's worth for an Avro block.
+        let counter = std::cell::Cell::new(*next);
+        let add = |last: u64| counter.set(last);
+        let push = |batch: &mut Batch, line: u64, raw: Raw| -> u64 {
             let record = if matches!(raw, Raw::FileError(_)) {
                 0
             } else {
-                *next += 1;
-                *next
+                counter.set(counter.get() + 1);
+                counter.get()
             };
             batch.items.push(Item { record, line, raw });
+            record
         };
+        let more = self.fill_with(batch, max, ctx, &push, &add);
+        *next = counter.get();
+        more
+    }
+
+    fn fill_with(
+        &mut self,
+        batch: &mut Batch,
+        max: usize,
+        ctx: &InputContext,
+        push: &dyn Fn(&mut Batch, u64, Raw) -> u64,
+        add: &dyn Fn(u64),
+    ) -> bool {
         match self {
             Source::Done => false,
             Source::Jsonl { r, line } => {
@@ -281,22 +285,27 @@ impl Source {
                 }
                 true
             }
-            Source::Avro { r, resolve } => {
-                batch.resolve = *resolve;
-                while batch.items.len() < max {
-                    match r.next() {
-                        None => {
+            Source::Avro(r) => {
+                batch.avro = Some(r.schema.clone());
+                let mut records = 0;
+                while records < max as u64 {
+                    match r.next_block() {
+                        Ok(None) => {
                             *self = Source::Done;
                             return false;
                         }
-                        Some(Ok(v)) => push(batch, 0, Raw::Avro(v)),
-                        Some(Err(e)) => {
-                            // After a decoding error the block framing is lost: the rest
-                            // of the file cannot be trusted.
-                            let msg = format!(
-                                "cannot decode Avro data (truncated or corrupt file?): {e}"
-                            );
-                            push(batch, 0, Raw::Bad(msg));
+                        Ok(Some((0, _))) => {}
+                        Ok(Some((count, data))) => {
+                            // Numbered here: the block's first record is the next one.
+                            let first = push(batch, 0, Raw::AvroBlock { data, count });
+                            records += count;
+                            add(first + count - 1);
+                        }
+                        Err(e) => {
+                            // The block framing is lost: nothing after this can be read.
+                            let msg =
+                                format!("cannot read Avro data (truncated or corrupt file?): {e}");
+                            push(batch, 0, Raw::FileError(msg));
                             *self = Source::Done;
                             return false;
                         }
@@ -330,15 +339,8 @@ pub fn decode(
                 .input_from_json(&json, JsonStyle::Avro)
                 .map_err(|e| data_message(&e))
         }
-        Raw::Avro(v) => {
-            let v = match batch.resolve {
-                Some(schema) => v
-                    .resolve(schema)
-                    .map_err(|e| format!("cannot resolve to the engine's schema: {e}"))?,
-                None => v,
-            };
-            avro::to_pfa(v, program.input_type(), program.types())
-        }
+        // Blocks are decoded record by record by the caller.
+        Raw::AvroBlock { .. } => Err("internal: an Avro block decoded as one record".into()),
         Raw::Ready(v) => Ok(v),
         Raw::Bad(m) | Raw::FileError(m) => Err(m),
     }
