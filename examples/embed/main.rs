@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         &args[1],
         args.get(2).and_then(|n| n.parse().ok()).unwrap_or(2),
     ) {
-        Ok(failed) if failed == 0 => ExitCode::SUCCESS,
+        Ok(0) => ExitCode::SUCCESS,
         Ok(_) => ExitCode::from(1),
         Err(e) => {
             // Every error says its class (syntax, semantic, runtime, ...), and runtime and

@@ -526,7 +526,7 @@ impl Worker {
         };
         let mut tally = None;
         if let Some(k) = self.tally_every {
-            if record > 0 && record % k == 0 {
+            if record > 0 && record.is_multiple_of(k) {
                 tally = self.engine.tally().cloned();
             }
         }
