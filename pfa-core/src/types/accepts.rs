@@ -208,20 +208,12 @@ pub fn branches(t: &Type) -> &[Type] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{FcnType, NamedKind, NamedType};
+    use crate::types::testing::define;
+    use crate::types::{FcnType, NamedKind};
 
     fn table() -> (TypeTable, Type, Type, Type, Type) {
         let mut t = TypeTable::new();
-        let mut add = |name: &str, kind: NamedKind| {
-            t.insert(NamedType {
-                name: name.into(),
-                namespace: None,
-                doc: None,
-                aliases: vec![],
-                kind,
-            })
-            .unwrap()
-        };
+        let mut add = |name: &str, kind: NamedKind| define(&mut t, name, kind);
         let r1 = add("R1", NamedKind::Record { fields: vec![] });
         let r2 = add("R2", NamedKind::Record { fields: vec![] });
         let e1 = add(

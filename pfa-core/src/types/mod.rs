@@ -8,6 +8,8 @@
 pub mod accepts;
 pub mod pattern;
 pub mod schema;
+#[cfg(test)]
+pub(crate) mod testing;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -733,7 +733,8 @@ fn subst(pat: &Pattern, bindings: &HashMap<&str, Type>) -> Option<Type> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{NamedKind, NamedType};
+    use crate::types::testing::{define as named, field};
+    use crate::types::NamedKind;
 
     fn sig(s: &str) -> Signature {
         Signature::parse(s).unwrap_or_else(|e| panic!("{e}"))
@@ -744,26 +745,6 @@ mod tests {
             params: params.to_vec(),
             ret: Box::new(ret),
         })
-    }
-
-    fn named(t: &mut TypeTable, name: &str, kind: NamedKind) -> u32 {
-        t.insert(NamedType {
-            name: name.into(),
-            namespace: None,
-            doc: None,
-            aliases: vec![],
-            kind,
-        })
-        .unwrap()
-    }
-
-    fn field(name: &str, ty: Type) -> Field {
-        Field {
-            name: name.into(),
-            ty,
-            default: None,
-            doc: None,
-        }
     }
 
     fn rec(t: &mut TypeTable, name: &str, fields: Vec<Field>) -> Type {

@@ -258,17 +258,7 @@ mod tests {
     use std::{collections::BTreeMap, sync::Arc};
 
     use super::*;
-    use crate::types::{Field, NamedType};
-
-    fn named(name: &str, kind: NamedKind) -> NamedType {
-        NamedType {
-            name: name.into(),
-            namespace: None,
-            doc: None,
-            aliases: vec![],
-            kind,
-        }
-    }
+    use crate::types::testing::{define, field};
 
     fn c(a: &Value, b: &Value, ty: &Type) -> Ordering {
         compare(a, b, ty, &TypeTable::new())
@@ -391,31 +381,23 @@ mod tests {
     #[test]
     fn enums_and_records() {
         let mut t = TypeTable::new();
-        let e = t
-            .insert(named(
-                "E",
-                NamedKind::Enum {
-                    symbols: vec!["z".into(), "a".into()],
-                },
-            ))
-            .unwrap();
-        let field = |n: &str, ty: Type| Field {
-            name: n.into(),
-            ty,
-            default: None,
-            doc: None,
-        };
-        let r = t
-            .insert(named(
-                "R",
-                NamedKind::Record {
-                    fields: vec![
-                        field("x", Type::Union(vec![Type::Null, Type::Int])),
-                        field("y", Type::Enum(e)),
-                    ],
-                },
-            ))
-            .unwrap();
+        let e = define(
+            &mut t,
+            "E",
+            NamedKind::Enum {
+                symbols: vec!["z".into(), "a".into()],
+            },
+        );
+        let r = define(
+            &mut t,
+            "R",
+            NamedKind::Record {
+                fields: vec![
+                    field("x", Type::Union(vec![Type::Null, Type::Int])),
+                    field("y", Type::Enum(e)),
+                ],
+            },
+        );
         // Symbol order, not alphabetical.
         assert_eq!(
             compare(&Value::Enum(e, 0), &Value::Enum(e, 1), &Type::Enum(e), &t),

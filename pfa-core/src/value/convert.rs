@@ -271,7 +271,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::types::{Field, NamedType};
+    use crate::types::testing::{define, field};
 
     fn u(ts: Vec<Type>) -> Type {
         Type::Union(ts)
@@ -385,22 +385,13 @@ mod tests {
     #[test]
     fn conforms_checks_named_types() {
         let mut t = TypeTable::new();
-        let r = t
-            .insert(NamedType {
-                name: "R".into(),
-                namespace: None,
-                doc: None,
-                aliases: vec![],
-                kind: NamedKind::Record {
-                    fields: vec![Field {
-                        name: "x".into(),
-                        ty: Type::Double,
-                        default: None,
-                        doc: None,
-                    }],
-                },
-            })
-            .unwrap();
+        let r = define(
+            &mut t,
+            "R",
+            NamedKind::Record {
+                fields: vec![field("x", Type::Double)],
+            },
+        );
         assert!(conforms(
             &Value::record(r, vec![Value::Double(1.0)]),
             &Type::Record(r),

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::library::testing::TestHost;
-use crate::types::{Field, NamedKind, NamedType, TypeTable};
+use crate::types::testing::{define, field};
+use crate::types::{NamedKind, TypeTable};
 use crate::value::Value::{Double as D, Int as I, Null};
 
 const INF: f64 = f64::INFINITY;
@@ -14,23 +15,13 @@ type TableHost = TestHost<'static>;
 /// in a different order than the signature names them, to exercise the lookup).
 fn table_host(x: Type, xs: Type, to: Type) -> TableHost {
     let mut types = TypeTable::new();
-    let field = |name: &str, ty| Field {
-        name: name.into(),
-        ty,
-        default: None,
-        doc: None,
-    };
-    let id = types
-        .insert(NamedType {
-            name: "R".into(),
-            namespace: None,
-            doc: None,
-            aliases: vec![],
-            kind: NamedKind::Record {
-                fields: vec![field("name", Type::String), field("to", to), field("x", xs)],
-            },
-        })
-        .unwrap();
+    let id = define(
+        &mut types,
+        "R",
+        NamedKind::Record {
+            fields: vec![field("name", Type::String), field("to", to), field("x", xs)],
+        },
+    );
     TestHost::new(vec![x, Type::array(Type::Record(id))], types)
 }
 

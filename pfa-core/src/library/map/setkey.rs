@@ -22,7 +22,8 @@ pub(crate) fn set_key(v: &Value, ty: &Type, types: &TypeTable) -> Result<Arc<str
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Field, NamedKind, NamedType};
+    use crate::types::testing::{define, field};
+    use crate::types::NamedKind;
     use std::collections::BTreeMap;
 
     fn key(v: &Value, ty: &Type) -> String {
@@ -80,36 +81,21 @@ mod tests {
     #[test]
     fn named() {
         let mut t = TypeTable::new();
-        let named = |name: &str, kind| NamedType {
-            name: name.into(),
-            namespace: None,
-            doc: None,
-            aliases: vec![],
-            kind,
-        };
-        let e = t
-            .insert(named(
-                "E",
-                NamedKind::Enum {
-                    symbols: vec!["a".into(), "b".into()],
-                },
-            ))
-            .unwrap();
-        let f = t.insert(named("F", NamedKind::Fixed { size: 2 })).unwrap();
-        let field = |name: &str, ty| Field {
-            name: name.into(),
-            ty,
-            default: None,
-            doc: None,
-        };
-        let r = t
-            .insert(named(
-                "R",
-                NamedKind::Record {
-                    fields: vec![field("x", Type::Int), field("y", Type::String)],
-                },
-            ))
-            .unwrap();
+        let e = define(
+            &mut t,
+            "E",
+            NamedKind::Enum {
+                symbols: vec!["a".into(), "b".into()],
+            },
+        );
+        let f = define(&mut t, "F", NamedKind::Fixed { size: 2 });
+        let r = define(
+            &mut t,
+            "R",
+            NamedKind::Record {
+                fields: vec![field("x", Type::Int), field("y", Type::String)],
+            },
+        );
         let k = |v: &Value, ty: &Type| set_key(v, ty, &t).unwrap().to_string();
         assert_eq!(k(&Value::Enum(e, 1), &Type::Enum(e)), "Ag==");
         assert_eq!(
