@@ -26,6 +26,11 @@ const MAX_EXACT: f64 = 9_007_199_254_740_992.0;
 fn search(p: f64, lo: f64, hi: f64, guess: f64, cdf: impl Fn(f64) -> f64) -> f64 {
     let target = p * (1.0 - 64.0 * EPS);
     let reaches = |k: f64| cdf(k) >= target;
+    if guess > MAX_EXACT && hi > MAX_EXACT {
+        // Beyond 2^53 consecutive integers are not all doubles; the Cornish–Fisher value
+        // is closer to the quantile than their spacing there.
+        return guess.round();
+    }
     let start = if guess.is_nan() {
         lo
     } else {

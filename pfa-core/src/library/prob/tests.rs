@@ -526,3 +526,159 @@ fn quantiles_invert_distribution_functions() {
         );
     }
 }
+
+#[test]
+fn extreme_arguments_return() {
+    // Every function on a grid of extreme doubles and ints: a value or one of its errors,
+    // never a panic, and in bounded time.
+    let doubles = [
+        0.0,
+        -0.0,
+        5e-324,
+        1e-300,
+        1e-12,
+        0.5,
+        1.0 - 1e-16,
+        1.0,
+        2.0,
+        1e6,
+        1e15,
+        1e300,
+        f64::MAX,
+        -1e-300,
+        -1.0,
+        -1e300,
+        INF,
+        -INF,
+        NAN,
+    ];
+    let ints = [i32::MIN, -1, 0, 1, 2, 3, 1000, 1_000_000, i32::MAX];
+    let natives: &[(NativeFn, &str)] = &[
+        (uniform_pdf, "ddd"),
+        (uniform_cdf, "ddd"),
+        (uniform_qf, "ddd"),
+        (exponential_pdf, "dd"),
+        (exponential_cdf, "dd"),
+        (exponential_qf, "dd"),
+        (gaussian_ll, "ddd"),
+        (gaussian_cdf, "ddd"),
+        (gaussian_qf, "ddd"),
+        (lognormal_pdf, "ddd"),
+        (lognormal_cdf, "ddd"),
+        (lognormal_qf, "ddd"),
+        (cauchy_pdf, "ddd"),
+        (cauchy_cdf, "ddd"),
+        (cauchy_qf, "ddd"),
+        (t_pdf, "di"),
+        (t_cdf, "di"),
+        (t_qf, "di"),
+        (f_pdf, "dii"),
+        (f_cdf, "dii"),
+        (f_qf, "dii"),
+        (chi2_pdf, "di"),
+        (chi2_cdf, "di"),
+        (chi2_qf, "di"),
+        (beta_pdf, "ddd"),
+        (beta_cdf, "ddd"),
+        (beta_qf, "ddd"),
+        (gamma_pdf, "ddd"),
+        (gamma_cdf, "ddd"),
+        (gamma_qf, "ddd"),
+        (weibull_pdf, "ddd"),
+        (weibull_cdf, "ddd"),
+        (weibull_qf, "ddd"),
+        (binomial_pdf, "iid"),
+        (binomial_cdf, "did"),
+        (binomial_qf, "did"),
+        (negative_binomial_pdf, "iid"),
+        (negative_binomial_cdf, "did"),
+        (negative_binomial_qf, "did"),
+        (poisson_pdf, "id"),
+        (poisson_cdf, "id"),
+        (poisson_qf, "dd"),
+        (geometric_pdf, "id"),
+        (geometric_cdf, "dd"),
+        (geometric_qf, "dd"),
+        (hypergeometric_pdf, "iiii"),
+        (hypergeometric_cdf, "iiii"),
+        (hypergeometric_qf, "diii"),
+    ];
+    for &(f, kinds) in natives {
+        let start = std::time::Instant::now();
+        let mut calls = 0;
+        let mut args = vec![D(0.0); kinds.len()];
+        // Odometer over the grid, with the first argument varying over all values and the
+        // others over every other value to keep the count down.
+        let sizes: Vec<usize> = kinds
+            .chars()
+            .enumerate()
+            .map(|(i, k)| {
+                let n = if k == 'd' { doubles.len() } else { ints.len() };
+                if i == 0 {
+                    n
+                } else {
+                    n.div_ceil(2)
+                }
+            })
+            .collect();
+        let mut idx = vec![0usize; kinds.len()];
+        loop {
+            for (i, k) in kinds.chars().enumerate() {
+                let j = if i == 0 { idx[i] } else { 2 * idx[i] };
+                args[i] = if k == 'd' { D(doubles[j]) } else { I(ints[j]) };
+            }
+            match run(f, &args) {
+                Ok(D(_)) | Err(PfaError::Runtime(_)) => {}
+                other => panic!("{args:?}: {other:?}"),
+            }
+            calls += 1;
+            let mut i = 0;
+            while i < idx.len() {
+                idx[i] += 1;
+                if idx[i] < sizes[i] {
+                    break;
+                }
+                idx[i] = 0;
+                i += 1;
+            }
+            if i == idx.len() {
+                break;
+            }
+        }
+        assert!(
+            calls > 0 && start.elapsed().as_secs() < 20,
+            "{kinds}: too slow"
+        );
+    }
+    // Large counts and extreme shapes, where the series, fractions and searches are long.
+    let heavy: &[(NativeFn, &[Value])] = &[
+        (binomial_qf, &[D(0.3), I(i32::MAX), D(0.5)]),
+        (binomial_cdf, &[D(1e9), I(i32::MAX), D(0.5)]),
+        (negative_binomial_qf, &[D(0.99999), I(i32::MAX), D(1e-300)]),
+        (negative_binomial_cdf, &[D(1e300), I(i32::MAX), D(1e-10)]),
+        (poisson_qf, &[D(0.7), D(1e300)]),
+        (poisson_cdf, &[I(i32::MAX), D(2.1e9)]),
+        (
+            hypergeometric_qf,
+            &[D(0.3), I(i32::MAX), I(i32::MAX), I(i32::MAX)],
+        ),
+        (
+            hypergeometric_cdf,
+            &[I(1_073_741_823), I(i32::MAX), I(i32::MAX), I(i32::MAX)],
+        ),
+        (beta_qf, &[D(0.3), D(1e16), D(1e16)]),
+        (beta_cdf, &[D(0.5), D(1e300), D(1e300)]),
+        (gamma_qf, &[D(0.3), D(1e300), D(1.0)]),
+        (t_qf, &[D(1e-300), I(i32::MAX)]),
+        (f_qf, &[D(0.99999), I(i32::MAX), I(1)]),
+        (chi2_qf, &[D(1e-300), I(i32::MAX)]),
+    ];
+    for (f, args) in heavy {
+        let start = std::time::Instant::now();
+        match run(*f, args) {
+            Ok(D(_)) | Err(PfaError::Runtime(_)) => {}
+            other => panic!("{args:?}: {other:?}"),
+        }
+        assert!(start.elapsed().as_secs() < 20, "{args:?}: too slow");
+    }
+}
