@@ -10,6 +10,7 @@ pub mod avro;
 pub mod container;
 pub mod csv;
 pub mod fastjson;
+pub mod jsonout;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -398,6 +399,12 @@ impl Encoder {
     pub fn encode(&self, program: &Program, v: &Value, out: &mut OutBuf) {
         match (self, out) {
             (Encoder::Jsonl, OutBuf::Bytes(b)) => {
+                let start = b.len();
+                if jsonout::write(v, program.output_type(), program.types(), b) {
+                    b.push(b'\n');
+                    return;
+                }
+                b.truncate(start);
                 let j = program.output_to_json(v, JsonStyle::Avro);
                 // Serializing a JSON tree into a Vec cannot fail.
                 let _ = serde_json::to_writer(&mut *b, &j);
