@@ -2,7 +2,7 @@
 //! arguments are Rust closures.
 
 use super::*;
-use crate::library::testing::TestHost;
+use crate::library::testing::{resolve_in, TestHost};
 use crate::types::TypeTable;
 use crate::value::Value::{Boolean as B, Int as I, Null};
 
@@ -526,7 +526,6 @@ fn corresponds() {
 
 #[test]
 fn registered_signatures_resolve() {
-    use crate::library::Imp;
     let mut r = Registry::default();
     register(&mut r);
     let types = TypeTable::new();
@@ -552,21 +551,7 @@ fn registered_signatures_resolve() {
         ),
         ("map.toset", vec![Type::array(Type::Int)], mi()),
     ] {
-        let lf = r.get(name).unwrap();
-        let (sig, m) = lf
-            .sigs
-            .iter()
-            .enumerate()
-            .find_map(|(i, s)| s.matches(&args, &types).map(|m| (i, m)))
-            .unwrap_or_else(|| panic!("{name} {args:?}"));
+        let (m, _) = resolve_in(&r, name, &args, &types).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(m.ret, want_ret, "{name}");
-        if let Imp::Specialize(spec) = lf.imp {
-            spec(&Spec {
-                sig,
-                matched: &m,
-                types: &types,
-            })
-            .unwrap();
-        }
     }
 }

@@ -6,11 +6,9 @@ use std::sync::OnceLock;
 
 use super::format::*;
 use super::*;
-use crate::library::testing::{err, ok, run_typed};
-use crate::library::{Imp, Spec};
+use crate::library::testing::{err, ok, promote, resolve_in, run_typed};
 use crate::types::{Type, TypeTable};
 use crate::value::cmp::eq_values;
-use crate::value::convert::converter;
 use crate::value::Value::{Boolean as B, Double as D, Int as I, Long as L, Null as N};
 
 fn s(x: &str) -> Value {
@@ -41,33 +39,9 @@ pub(crate) fn call_typed(
     types: &TypeTable,
     args: &[Value],
 ) -> Result<Value, PfaError> {
-    let internal = |m: String| PfaError::runtime(0, m);
-    let f = registry()
-        .get(name)
-        .ok_or_else(|| internal(format!("{name} is not registered")))?;
-    let (sig, matched) = f
-        .sigs
-        .iter()
-        .enumerate()
-        .find_map(|(i, s)| s.matches(arg_types, types).map(|m| (i, m)))
-        .ok_or_else(|| internal(format!("{name}: no signature matches {arg_types:?}")))?;
-    let native = match f.imp {
-        Imp::Native(n) => n,
-        Imp::Specialize(spec) => spec(&Spec {
-            sig,
-            matched: &matched,
-            types,
-        })
-        .map_err(internal)?,
-    };
-    let promoted: Vec<Value> = args
-        .iter()
-        .zip(arg_types.iter().zip(&matched.params))
-        .map(|(v, (from, to))| match converter(from, to, types) {
-            Some(c) => c.apply(v.clone()),
-            None => v.clone(),
-        })
-        .collect();
+    let (matched, native) =
+        resolve_in(registry(), name, arg_types, types).map_err(|m| PfaError::runtime(0, m))?;
+    let promoted = promote(args.iter().cloned(), arg_types, &matched.params, types);
     run_typed(native, types.clone(), &matched.params, &promoted)
 }
 
