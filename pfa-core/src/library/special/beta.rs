@@ -7,7 +7,7 @@
 //! that do not cancel near the mean; the prefactor x^a y^b / B(a, b) uses the
 //! saddle-point form when both shapes are large.
 
-use super::gamma::{bd0, ln_beta, stirlerr, EPS};
+use super::gamma::{bd0, ln_beta, ln_gamma_1p, ln_gamma_ratio, stirlerr, EPS};
 use super::roots;
 use std::f64::consts::PI;
 
@@ -149,11 +149,42 @@ pub(crate) fn ibeta(a: f64, b: f64, x: f64, y: f64) -> (f64, f64) {
     }
     if x * (a + b + 2.0) < a + 1.0 {
         let i = (beta_prefix(a, b, x, y) * fraction(a, b, x, y)).min(1.0);
+        if a < 1.0 && i > 0.5 {
+            let j = upper_small_shape(a, b, x);
+            return (1.0 - j, j);
+        }
         (i, 1.0 - i)
     } else {
         let j = (beta_prefix(b, a, y, x) * fraction(b, a, y, x)).min(1.0);
+        if b < 1.0 && j > 0.5 {
+            let i = upper_small_shape(b, a, y);
+            return (i, 1.0 - i);
+        }
         (1.0 - j, j)
     }
+}
+
+/// 1 - I_x(a, b) for a < 1 where I_x(a, b) > ½ (a small shape puts most of the mass
+/// near 0), so that the complement is not formed by cancellation. From the power series
+/// I_x(a, b) = C (1 + a Σ_{j≥1} (1-b)(2-b)…(j-b)/j! · x^j/(a + j)) with
+/// C = x^a / (a B(a, b)), the complement is (1 - C) - C·a·Σ, and 1 - C = -expm1(ln C)
+/// with ln(a B(a, b)) = ln Γ(1 + a) - (ln Γ(a + b) - ln Γ(b)) formed without cancelling.
+fn upper_small_shape(a: f64, b: f64, x: f64) -> f64 {
+    let ln_c = a * x.ln() - (ln_gamma_1p(a) - ln_gamma_ratio(b, a));
+    let c = ln_c.exp();
+    let mut t = 1.0;
+    let mut sum = 0.0;
+    let mut j = 0.0;
+    for _ in 0..100_000 {
+        j += 1.0;
+        t *= (j - b) * x / j;
+        let term = t / (a + j);
+        sum += term;
+        if term.abs() <= EPS * 0.25 * sum.abs() {
+            break;
+        }
+    }
+    (-ln_c.exp_m1() - c * a * sum).clamp(0.0, 1.0)
 }
 
 /// (x, 1 - x) with I_x(a, b) = p, where q = 1 - p is given exactly by the caller; for

@@ -102,6 +102,34 @@ pub(crate) fn stirlerr(x: f64) -> f64 {
     }
 }
 
+/// stirlerr(x + h) - stirlerr(x) for x ≥ 10, term by term so that small h keeps its
+/// digits: each power difference is x^-(2k-1) · expm1(-(2k-1) ln(1 + h/x)).
+fn stirlerr_diff(x: f64, h: f64) -> f64 {
+    let r = 1.0 / (x * x);
+    let l = (h / x).ln_1p();
+    let mut pow = 1.0 / x;
+    let mut sum = 0.0;
+    for (k, c) in STIRLING.iter().enumerate() {
+        let e = (2 * k + 1) as f64;
+        sum += c * pow * (-e * l).exp_m1();
+        pow *= r;
+    }
+    sum
+}
+
+/// ln Γ(x + h) - ln Γ(x) for x > 0 and small h ≥ 0, without the cancellation of two
+/// large ln Γ values: x is raised to 10 or more by Γ(x + 1) = xΓ(x) (each step a ln_1p),
+/// then Stirling's formula gives h ln x + (x + h - ½) ln(1 + h/x) - h plus the
+/// difference of the error terms.
+pub(crate) fn ln_gamma_ratio(mut x: f64, h: f64) -> f64 {
+    let mut shift = 0.0;
+    while x < 10.0 {
+        shift -= (h / x).ln_1p();
+        x += 1.0;
+    }
+    shift + h * x.ln() + (x + h - 0.5) * (h / x).ln_1p() - h + stirlerr_diff(x, h)
+}
+
 /// The deviance term x ln(x/m) + m - x ≥ 0, without cancellation when x ≈ m
 /// (Loader's series in v = (x - m)/(x + m)).
 pub(crate) fn bd0(x: f64, m: f64) -> f64 {
