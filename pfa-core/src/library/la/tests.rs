@@ -511,6 +511,6 @@ fn sparse_matrices_are_filled_in_within_bounds() {
         0,
         "matrix too large (more than 16777216 elements when filled in)",
     );
-    err(det_map, &[x.clone()], too_large);
+    err(det_map, std::slice::from_ref(&x), too_large);
     err(add_mm, &[x.clone(), x], too_large);
 }
