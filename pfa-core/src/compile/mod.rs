@@ -43,6 +43,27 @@ pub struct Func {
     pub nparams: usize,
     /// (first pc, location) runs, in pc order, for error positions.
     pub locs: Vec<(u32, LocId)>,
+    /// No instruction writes a parameter slot, so a caller may lend argument values
+    /// for a call (they are still in place when it returns).
+    pub params_kept: bool,
+    /// The function only passes its parameters, in order, to this library call site
+    /// (which takes no function arguments) and returns the result: callers can call
+    /// the library function directly.
+    pub direct: Option<u32>,
+}
+
+/// A function argument of a library call.
+pub struct FcnArg {
+    /// Argument position.
+    pub pos: usize,
+    /// The function and what it captures.
+    pub clo: Closure,
+    /// The callee can run on lent argument values: it keeps its parameters, needs no
+    /// conversions of them, and nothing is captured into a parameter slot.
+    pub lend: bool,
+    /// The callee is called directly (see [`Func::direct`]) with the arguments as
+    /// they are.
+    pub direct: bool,
 }
 
 /// A library call site.
@@ -51,8 +72,8 @@ pub struct NativeSite {
     pub f: NativeFn,
     /// Types.
     pub site: Arc<Site>,
-    /// Function arguments: (argument position, closure).
-    pub closures: Vec<(usize, Closure)>,
+    /// Function arguments.
+    pub closures: Vec<FcnArg>,
     /// Where each argument is, in order.
     pub args: Vec<ArgSlot>,
 }
@@ -236,6 +257,23 @@ pub fn build_with(
     for f in &checked.funcs {
         let func = c.function(f)?;
         c.funcs.push(func);
+    }
+    // Now that every function is compiled, decide which callbacks can borrow their
+    // arguments.
+    for site in &mut c.sites {
+        for a in &mut site.closures {
+            let Some(f) = c.funcs.get(a.clo.func) else {
+                continue;
+            };
+            let plain = a.clo.param_convs.iter().all(|c| c.is_none());
+            a.lend = plain
+                && f.params_kept
+                && a.clo
+                    .captures
+                    .iter()
+                    .all(|(_, inner)| *inner as usize >= f.nparams);
+            a.direct = plain && f.direct.is_some();
+        }
     }
     let timeouts = timeouts(&doc, opts)?;
     static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -596,13 +634,58 @@ impl Compiler {
         let dst = self.temp()?;
         self.expr(&f.body, dst)?;
         self.emit(Instr::Return { src: dst }, f.body.loc);
+        let nparams = f.params.len();
+        let params_kept = !self.code.iter().any(|i| self.writes_below(i, nparams));
+        let direct = match self.code.as_slice() {
+            [Instr::CallNative { dst, site }, Instr::Return { src }] if dst == src => {
+                self.sites.get(*site as usize).and_then(|s| {
+                    let passes_params = s.args.len() == nparams
+                        && s.args
+                            .iter()
+                            .enumerate()
+                            .all(|(i, a)| *a == ArgSlot::Keep(i as Slot));
+                    (passes_params && s.closures.is_empty()).then_some(*site)
+                })
+            }
+            _ => None,
+        };
         Ok(Func {
             name: f.name.clone(),
             code: std::mem::take(&mut self.code),
             frame: self.max,
-            nparams: f.params.len(),
+            nparams,
             locs: std::mem::take(&mut self.locs),
+            params_kept,
+            direct,
         })
+    }
+
+    /// Whether instruction `i` may write (or move a value out of) a slot below `n`.
+    fn writes_below(&self, i: &Instr, n: usize) -> bool {
+        let below = |s: Slot| (s as usize) < n;
+        let range = |start: Slot, len: usize| (start as usize) < n && len > 0;
+        if i.dst().is_some_and(below) {
+            return true;
+        }
+        match *i {
+            Instr::Return { src } => below(src),
+            Instr::CallUser { start, n: len, .. } => range(start, len as usize),
+            Instr::CallNative { site, .. } => self.sites.get(site as usize).is_none_or(|s| {
+                s.args
+                    .iter()
+                    .any(|a| matches!(a, ArgSlot::Take(t) if below(*t)))
+            }),
+            Instr::Op { op, .. } => match self.ops.get(op as usize) {
+                Some(OpSpec::Unpack { items, .. }) => items.iter().any(|(s, _)| below(*s)),
+                Some(
+                    OpSpec::NewArray { start, n: len } | OpSpec::NewRecord { start, n: len, .. },
+                ) => range(*start, *len),
+                Some(OpSpec::NewMap { start, keys }) => range(*start, keys.len()),
+                Some(_) => false,
+                None => true,
+            },
+            _ => false,
+        }
     }
 
     fn temp(&mut self) -> R<Slot> {
@@ -667,7 +750,7 @@ impl Compiler {
         e: &TExpr,
         later: &[TArg],
         earlier: &[ArgSlot],
-        closures: &[(usize, Closure)],
+        closures: &[FcnArg],
     ) -> Option<Slot> {
         let s = match &e.kind {
             TKind::Local(s) => *s,
@@ -680,7 +763,7 @@ impl Compiler {
         let lent = earlier.contains(&ArgSlot::Keep(s));
         let captured = closures
             .iter()
-            .any(|(_, c)| c.captures.iter().any(|(outer, _)| *outer == s));
+            .any(|a| a.clo.captures.iter().any(|(outer, _)| *outer == s));
         let assigned = later.iter().any(|a| match a {
             TArg::Expr(x) => writes_slot(x, s),
             TArg::Fcn(_) => false,
@@ -825,11 +908,16 @@ impl Compiler {
                 self.null(dst, loc);
             }
             TKind::Call { f, site, args } => {
-                let closures: Vec<(usize, Closure)> = args
+                let closures: Vec<FcnArg> = args
                     .iter()
                     .enumerate()
                     .filter_map(|(i, a)| match a {
-                        TArg::Fcn(c) => Some((i, c.clone())),
+                        TArg::Fcn(c) => Some(FcnArg {
+                            pos: i,
+                            clo: c.clone(),
+                            lend: false,
+                            direct: false,
+                        }),
                         TArg::Expr(_) => None,
                     })
                     .collect();

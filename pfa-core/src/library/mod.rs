@@ -58,6 +58,12 @@ pub trait Host {
     fn types(&self) -> &TypeTable;
     /// Calls the function passed as argument `i` with `args`.
     fn call_fcn(&mut self, i: usize, args: &[Value]) -> Result<Value, PfaError>;
+    /// Like [`Host::call_fcn`], for a caller that owns its argument values: the
+    /// engine may use them in place for the call instead of copying them; they are
+    /// back in `args` when it returns.
+    fn call_fcn_mut(&mut self, i: usize, args: &mut [Value]) -> Result<Value, PfaError> {
+        self.call_fcn(i, args)
+    }
     /// The engine's random generator (seeded per instance from `randseed`).
     fn rng(&mut self) -> &mut dyn RandomSource;
 }

@@ -435,6 +435,58 @@ impl Instr {
         }
     }
 
+    /// The slot this instruction writes its result to, if it has one.
+    pub fn dst(&self) -> Option<Slot> {
+        match *self {
+            Instr::Const { dst, .. }
+            | Instr::Move { dst, .. }
+            | Instr::AddI { dst, .. }
+            | Instr::SubI { dst, .. }
+            | Instr::MulI { dst, .. }
+            | Instr::AddL { dst, .. }
+            | Instr::SubL { dst, .. }
+            | Instr::MulL { dst, .. }
+            | Instr::AddF { dst, .. }
+            | Instr::SubF { dst, .. }
+            | Instr::MulF { dst, .. }
+            | Instr::AddD { dst, .. }
+            | Instr::SubD { dst, .. }
+            | Instr::MulD { dst, .. }
+            | Instr::DivD { dst, .. }
+            | Instr::LtI { dst, .. }
+            | Instr::LeI { dst, .. }
+            | Instr::GtI { dst, .. }
+            | Instr::GeI { dst, .. }
+            | Instr::EqI { dst, .. }
+            | Instr::NeI { dst, .. }
+            | Instr::LtL { dst, .. }
+            | Instr::LeL { dst, .. }
+            | Instr::GtL { dst, .. }
+            | Instr::GeL { dst, .. }
+            | Instr::EqL { dst, .. }
+            | Instr::NeL { dst, .. }
+            | Instr::LtD { dst, .. }
+            | Instr::LeD { dst, .. }
+            | Instr::GtD { dst, .. }
+            | Instr::GeD { dst, .. }
+            | Instr::EqD { dst, .. }
+            | Instr::NeD { dst, .. }
+            | Instr::IntLong { dst, .. }
+            | Instr::IntFloat { dst, .. }
+            | Instr::IntDouble { dst, .. }
+            | Instr::LongFloat { dst, .. }
+            | Instr::LongDouble { dst, .. }
+            | Instr::FloatDouble { dst, .. }
+            | Instr::CallNative { dst, .. }
+            | Instr::CallUser { dst, .. }
+            | Instr::CallDyn { dst, .. }
+            | Instr::Convert { dst, .. }
+            | Instr::Path { dst, .. }
+            | Instr::Op { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+
     /// The jump target of a jump or branch (or a `try` handler), to patch it.
     pub fn target_mut(&mut self) -> Option<&mut u32> {
         match self {

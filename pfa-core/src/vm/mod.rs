@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 
 use crate::check::tir::Closure;
 use crate::check::Predef;
-use crate::compile::{ArgSlot, Compiled, Func, NativeSite};
+use crate::compile::{ArgSlot, Compiled, FcnArg, Func, NativeSite};
 use crate::engine::EmitFn;
 use crate::error::{PfaError, RuntimeError};
 use crate::library::{Host, RandomSource};
@@ -324,7 +324,7 @@ impl Core {
         self.ticks = TICKS;
         self.depth = 0;
         self.stack_floor = stack_floor();
-        let r = self.exec(prog, phase.func, 0);
+        let r = self.exec(prog, func, 0);
         self.deadline = None;
         r
     }
@@ -364,7 +364,7 @@ impl Core {
 
     /// Runs function `fidx` whose frame starts at `base` (parameters already in place).
     #[inline]
-    fn exec(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
+    fn exec(&mut self, prog: &Compiled, func: &Func, base: usize) -> Result<Value, PfaError> {
         // Recursion in the document becomes recursion here; the native stack grows on
         // demand so that the depth limit, not the host thread's stack size, is what
         // stops it. Comparing the address of a local with the floor found when the
@@ -372,38 +372,30 @@ impl Core {
         // asking for the remaining stack on every call.
         let here = stack_address();
         if here > self.stack_floor.saturating_add(STACK_RED_ZONE) {
-            self.exec_inner(prog, fidx, base)
+            self.exec_inner(prog, func, base)
         } else {
-            self.exec_grown(prog, fidx, base)
+            self.exec_grown(prog, func, base)
         }
     }
 
     /// `exec` near the end of the native stack: on a new segment if needed.
     #[cold]
     #[inline(never)]
-    fn exec_grown(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
+    fn exec_grown(&mut self, prog: &Compiled, func: &Func, base: usize) -> Result<Value, PfaError> {
         let saved = self.stack_floor;
         let r = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
             self.stack_floor = stack_floor();
-            self.exec_inner(prog, fidx, base)
+            self.exec_inner(prog, func, base)
         });
         self.stack_floor = saved;
         r
     }
 
-    fn exec_inner(&mut self, prog: &Compiled, fidx: usize, base: usize) -> Result<Value, PfaError> {
+    fn exec_inner(&mut self, prog: &Compiled, func: &Func, base: usize) -> Result<Value, PfaError> {
         if self.depth >= MAX_DEPTH {
-            let name = prog.funcs.get(fidx).map(|f| f.name.as_str()).unwrap_or("?");
-            return Err(PfaError::runtime(
-                RECURSION_CODE,
-                format!("recursion depth limit of {MAX_DEPTH} exceeded (calling {name})"),
-            ));
+            return Err(too_deep(func));
         }
         self.tick()?;
-        let func = prog
-            .funcs
-            .get(fidx)
-            .ok_or_else(|| internal("bad function index"))?;
         if self.stack.len() < base + func.frame {
             self.stack.resize(base + func.frame, Value::Null);
         }
@@ -788,7 +780,7 @@ impl Core {
                         std::mem::replace(&mut self.stack[base + start as usize + i], Value::Null);
                     self.stack[nb + i] = v;
                 }
-                let v = self.exec(prog, f as usize, nb)?;
+                let v = self.exec(prog, callee, nb)?;
                 self.stack[base + dst as usize] = v;
             }
             Instr::CallDyn {
@@ -815,7 +807,7 @@ impl Core {
                     let v = self.stack[first + i].clone();
                     self.stack[nb + i] = v;
                 }
-                let mut v = self.exec(prog, f, nb)?;
+                let mut v = self.exec(prog, callee, nb)?;
                 if let Some(c) = conv {
                     v = prog.convs[c as usize].apply(v);
                 }
@@ -838,6 +830,10 @@ impl Core {
         Ok(())
     }
 
+    /// Calls a native. Its arguments are moved out of their slots into a local array
+    /// (no reference counts change); symbols' values go back to their slots after the
+    /// call (nothing reads them meanwhile: the compiler copies symbols that a function
+    /// argument captures), temporaries are consumed.
     #[inline(never)]
     fn call_native(
         &mut self,
@@ -846,55 +842,37 @@ impl Core {
         base: usize,
         frame: usize,
     ) -> Result<Value, PfaError> {
+        macro_rules! call_with {
+            ($($i:tt),*) => {{
+                #[allow(unused_mut)]
+                let mut args = [$(take_arg(&mut self.stack, base, s.args[$i])),*];
+                let r = (s.f)(
+                    &mut NativeHost {
+                        m: self,
+                        prog,
+                        site: s,
+                        base,
+                        frame,
+                    },
+                    &args,
+                );
+                $(
+                    if let ArgSlot::Keep(slot) = s.args[$i] {
+                        std::mem::swap(&mut self.stack[base + slot as usize], &mut args[$i]);
+                    }
+                )*
+                r
+            }};
+        }
         let r = match s.args.len() {
-            0 => self.call_native_n::<0>(prog, s, base, frame),
-            1 => self.call_native_n::<1>(prog, s, base, frame),
-            2 => self.call_native_n::<2>(prog, s, base, frame),
-            3 => self.call_native_n::<3>(prog, s, base, frame),
-            4 => self.call_native_n::<4>(prog, s, base, frame),
+            0 => call_with!(),
+            1 => call_with!(0),
+            2 => call_with!(0, 1),
+            3 => call_with!(0, 1, 2),
+            4 => call_with!(0, 1, 2, 3),
             _ => self.call_native_vec(prog, s, base, frame),
         };
-        r.map_err(|e| match e {
-            PfaError::Runtime(mut r) => {
-                if r.fcn.is_none() {
-                    r.fcn = Some(s.site.name.clone());
-                }
-                PfaError::Runtime(r)
-            }
-            other => other,
-        })
-    }
-
-    /// Calls a native with its `N` arguments moved out of their slots into a local
-    /// array: no reference counts change. Symbols' values go back to their slots after
-    /// the call (nothing can read them meanwhile: the compiler copies symbols that a
-    /// function argument captures); temporaries are consumed.
-    #[inline(always)]
-    fn call_native_n<const N: usize>(
-        &mut self,
-        prog: &Compiled,
-        s: &NativeSite,
-        base: usize,
-        frame: usize,
-    ) -> Result<Value, PfaError> {
-        let stack = &mut self.stack;
-        let mut args: [Value; N] = std::array::from_fn(|i| take_arg(stack, base, s.args[i]));
-        let r = (s.f)(
-            &mut NativeHost {
-                m: self,
-                prog,
-                site: s,
-                base,
-                frame,
-            },
-            &args,
-        );
-        for (a, v) in s.args.iter().zip(args.iter_mut()) {
-            if let ArgSlot::Keep(slot) = a {
-                std::mem::swap(&mut self.stack[base + *slot as usize], v);
-            }
-        }
-        r
+        r.map_err(|e| fcn_error(e, s))
     }
 
     fn call_native_vec(
@@ -924,6 +902,45 @@ impl Core {
         r
     }
 
+    /// Calls a closure from a frame at `base` of size `frame` with lent arguments:
+    /// they are moved into the callee's parameter slots and back (the compiler found
+    /// that the callee leaves its parameters alone and needs no conversions).
+    fn call_closure_lent(
+        &mut self,
+        prog: &Compiled,
+        clo: &Closure,
+        base: usize,
+        frame: usize,
+        args: &mut [Value],
+    ) -> Result<Value, PfaError> {
+        let nb = base + frame;
+        let callee = prog
+            .funcs
+            .get(clo.func)
+            .ok_or_else(|| internal("bad closure"))?;
+        if args.len() != callee.nparams {
+            return Err(internal(
+                "closure called with the wrong number of arguments",
+            ));
+        }
+        let need = nb + callee.frame;
+        if self.stack.len() < need {
+            self.stack.resize(need, Value::Null);
+        }
+        swap_slices(&mut self.stack[nb..nb + args.len()], args);
+        for &(outer, inner) in &clo.captures {
+            let v = self.stack[base + outer as usize].clone();
+            self.stack[nb + inner as usize] = v;
+        }
+        let r = self.exec(prog, callee, nb);
+        swap_slices(&mut self.stack[nb..nb + args.len()], args);
+        let v = r?;
+        Ok(match &clo.ret_conv {
+            Some(c) => c.apply(v),
+            None => v,
+        })
+    }
+
     /// Calls a closure from a frame at `base` of size `frame`.
     fn call_closure(
         &mut self,
@@ -943,6 +960,11 @@ impl Core {
                 "closure called with the wrong number of arguments",
             ));
         }
+        if let Some(site) = callee.direct {
+            if clo.param_convs.iter().all(Option::is_none) {
+                return self.call_direct(prog, callee, site, clo, nb, args);
+            }
+        }
         let need = nb + callee.frame;
         if self.stack.len() < need {
             self.stack.resize(need, Value::Null);
@@ -958,7 +980,46 @@ impl Core {
             let v = self.stack[base + outer as usize].clone();
             self.stack[nb + inner as usize] = v;
         }
-        let v = self.exec(prog, clo.func, nb)?;
+        let v = self.exec(prog, callee, nb)?;
+        Ok(match &clo.ret_conv {
+            Some(c) => c.apply(v),
+            None => v,
+        })
+    }
+
+    /// Runs `callee`, a function that only passes its parameters on to a library
+    /// function, by calling that function with the arguments as they are: the same
+    /// result, depth count, clock check and error position as running its code.
+    fn call_direct(
+        &mut self,
+        prog: &Compiled,
+        callee: &Func,
+        site: u32,
+        clo: &Closure,
+        nb: usize,
+        args: &[Value],
+    ) -> Result<Value, PfaError> {
+        let s = prog
+            .sites
+            .get(site as usize)
+            .ok_or_else(|| internal("bad call site"))?;
+        if self.depth >= MAX_DEPTH {
+            return Err(too_deep(callee));
+        }
+        self.tick()?;
+        self.depth += 1;
+        let r = (s.f)(
+            &mut NativeHost {
+                m: self,
+                prog,
+                site: s,
+                base: nb,
+                frame: callee.frame,
+            },
+            args,
+        );
+        self.depth -= 1;
+        let v = r.map_err(|e| locate(fcn_error(e, s), prog, callee, 0))?;
         Ok(match &clo.ret_conv {
             Some(c) => c.apply(v),
             None => v,
@@ -998,6 +1059,16 @@ struct NativeHost<'a> {
     frame: usize,
 }
 
+impl<'a> NativeHost<'a> {
+    fn fcn_arg(&self, i: usize) -> Result<&'a FcnArg, PfaError> {
+        self.site
+            .closures
+            .iter()
+            .find(|f| f.pos == i)
+            .ok_or_else(|| internal("argument is not a function"))
+    }
+}
+
 impl Host for NativeHost<'_> {
     fn arg_type(&self, i: usize) -> &Type {
         self.site.site.arg_types.get(i).unwrap_or(&Type::Null)
@@ -1012,15 +1083,20 @@ impl Host for NativeHost<'_> {
     }
 
     fn call_fcn(&mut self, i: usize, args: &[Value]) -> Result<Value, PfaError> {
-        let clo = self
-            .site
-            .closures
-            .iter()
-            .find(|(j, _)| *j == i)
-            .map(|(_, c)| c)
-            .ok_or_else(|| internal("argument is not a function"))?;
+        let f = self.fcn_arg(i)?;
         self.m
-            .call_closure(self.prog, clo, self.base, self.frame, args)
+            .call_closure(self.prog, &f.clo, self.base, self.frame, args)
+    }
+
+    fn call_fcn_mut(&mut self, i: usize, args: &mut [Value]) -> Result<Value, PfaError> {
+        let f = self.fcn_arg(i)?;
+        if f.lend && !f.direct {
+            self.m
+                .call_closure_lent(self.prog, &f.clo, self.base, self.frame, args)
+        } else {
+            self.m
+                .call_closure(self.prog, &f.clo, self.base, self.frame, args)
+        }
     }
 
     fn rng(&mut self) -> &mut dyn RandomSource {
@@ -1089,6 +1165,39 @@ fn clock(deadline: Option<(Instant, u64)>) -> Result<(), PfaError> {
         }
     }
     Ok(())
+}
+
+/// The error for a call beyond [`MAX_DEPTH`].
+#[cold]
+fn too_deep(func: &Func) -> PfaError {
+    PfaError::runtime(
+        RECURSION_CODE,
+        format!(
+            "recursion depth limit of {MAX_DEPTH} exceeded (calling {})",
+            func.name
+        ),
+    )
+}
+
+/// Names the library function in a runtime error that does not name one yet.
+fn fcn_error(e: PfaError, s: &NativeSite) -> PfaError {
+    match e {
+        PfaError::Runtime(mut r) => {
+            if r.fcn.is_none() {
+                r.fcn = Some(s.site.name.clone());
+            }
+            PfaError::Runtime(r)
+        }
+        other => other,
+    }
+}
+
+/// Exchanges the values of two slices of the same length.
+#[inline]
+fn swap_slices(a: &mut [Value], b: &mut [Value]) {
+    for (x, y) in a.iter_mut().zip(b.iter_mut()) {
+        std::mem::swap(x, y);
+    }
 }
 
 /// Moves a native's argument out of its slot (a function argument is a null).
@@ -1258,5 +1367,71 @@ mod tests {
             .expect("no overflow");
         assert!(matches!(ok, Value::Int(0)));
         assert!(too_deep.is_err());
+    }
+
+    fn run_one(doc: &str, input: serde_json::Value) -> Result<serde_json::Value, crate::PfaError> {
+        let p = Program::from_str(doc, &LoadOptions::default()).expect("loads");
+        let mut e = p.engine().expect("engine");
+        let style = crate::value::json::JsonStyle::Avro;
+        let v = p.input_from_json(&input, style).expect("input");
+        e.action(v).map(|v| p.output_to_json(&v, style))
+    }
+
+    /// A test function that reassigns its parameter gets copies, not the walk's own
+    /// values: the datum seen at the second level is still the input.
+    #[test]
+    fn callbacks_that_assign_parameters_get_copies() {
+        let doc = r#"{"input": {"type": "record", "name": "In", "fields": [{"name": "x", "type": "double"}]},
+          "output": "string",
+          "cells": {"tree": {"type": {"type": "record", "name": "N", "fields": [
+              {"name": "v", "type": "double"}, {"name": "pass", "type": ["string", "N"]},
+              {"name": "fail", "type": ["string", "N"]}]},
+            "init": {"v": 0.5, "pass": {"N": {"v": 0.9, "pass": {"string": "A"}, "fail": {"string": "B"}}},
+                     "fail": {"string": "C"}}}},
+          "action": [{"model.tree.simpleWalk": ["input", {"cell": "tree"},
+            {"params": [{"d": "In"}, {"t": "N"}], "ret": "boolean",
+             "do": [{"let": {"r": {">": ["d.x", "t.v"]}}},
+                    {"set": {"d": {"new": {"x": 100.0}, "type": "In"}}}, "r"]}]}]}"#;
+        let out = run_one(doc, serde_json::json!({"x": 0.7})).expect("runs");
+        assert_eq!(out, serde_json::json!("B"));
+    }
+
+    /// Library arguments that are symbols are passed without copies, except where that
+    /// would change what the call sees.
+    #[test]
+    fn symbol_arguments_keep_their_meaning() {
+        // Captured by the function argument of the same call.
+        let doc = r#"{"input": {"type": "array", "items": "int"}, "output": {"type": "array", "items": "int"},
+          "action": [{"a.map": ["input", {"params": [{"i": "int"}], "ret": "int",
+                                          "do": {"+": ["i", {"a.len": ["input"]}]}}]}]}"#;
+        let out = run_one(doc, serde_json::json!([1, 2, 3])).expect("runs");
+        assert_eq!(out, serde_json::json!([4, 5, 6]));
+        // The same symbol twice.
+        let doc = r#"{"input": "int", "output": "int", "action": [{"max": ["input", "input"]}]}"#;
+        assert_eq!(
+            run_one(doc, serde_json::json!(5)).expect("runs"),
+            serde_json::json!(5)
+        );
+    }
+
+    /// A function that only forwards its parameters to a library function is called
+    /// straight through, with the same error code, function name and position.
+    #[test]
+    fn forwarding_functions_fail_like_their_code() {
+        let doc = r#"{"input": {"type": "array", "items": "int"}, "output": {"type": "array", "items": "int"},
+          "action": [{"a.zipmap": ["input", "input", {"fcn": "u.div"}]}],
+          "fcns": {"div": {"params": [{"a": "int"}, {"b": "int"}], "ret": "int", "do": {"//": ["a", "b"]}}}}"#;
+        assert_eq!(
+            run_one(doc, serde_json::json!([2, 3])).expect("runs"),
+            serde_json::json!([1, 1])
+        );
+        match run_one(doc, serde_json::json!([2, 0])) {
+            Err(crate::PfaError::Runtime(r)) => {
+                assert_eq!(r.code, 18040);
+                assert_eq!(r.fcn.as_deref(), Some("//"));
+                assert!(r.loc.is_some());
+            }
+            other => panic!("expected a runtime error, got {other:?}"),
+        }
     }
 }

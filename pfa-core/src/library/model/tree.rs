@@ -154,14 +154,23 @@ impl<'t> Comparison<'t> {
         if types.try_get(node).is_none() || types.try_get(datum).is_none() {
             return Err(internal("unknown record type"));
         }
-        // One pass over the node's fields: this runs once per tested node.
+        // This runs once per tested node: the usual layout (the three fields first, in
+        // the signature's order) is recognized without a search.
+        let fields = types.fields(node);
         let (mut field, mut operator, mut value) = (None, None, None);
-        for (i, f) in types.fields(node).iter().enumerate() {
-            match f.name.as_str() {
-                "field" => field = Some(i),
-                "operator" => operator = Some(i),
-                "value" => value = Some((i, &f.ty)),
-                _ => {}
+        match fields {
+            [f, o, v, ..] if f.name == "field" && o.name == "operator" && v.name == "value" => {
+                (field, operator, value) = (Some(0), Some(1), Some((2, &v.ty)));
+            }
+            _ => {
+                for (i, f) in fields.iter().enumerate() {
+                    match f.name.as_str() {
+                        "field" => field = Some(i),
+                        "operator" => operator = Some(i),
+                        "value" => value = Some((i, &f.ty)),
+                        _ => {}
+                    }
+                }
             }
         }
         match (field, operator, value) {
@@ -246,8 +255,9 @@ impl<'t> Comparison<'t> {
         }
 
         let vty = self.value_ty;
+        // Numbers first: that answer needs no look at the type table.
         let comparable =
-            accepts(vty, field_ty, self.types) || (vty.is_numeric() && field_ty.is_numeric());
+            (vty.is_numeric() && field_ty.is_numeric()) || accepts(vty, field_ty, self.types);
         if !comparable {
             return Err(fail(codes.ty));
         }
@@ -386,8 +396,11 @@ fn compound_test(host: &mut dyn Host, a: &[Value]) -> Ret {
         _ => return Err(internal("operator is not a string")),
     };
     let comparisons = super::arr(any(a, 2)?)?;
+    // The datum goes to the test by loan, once for all comparisons.
+    let mut args = [datum.clone(), Value::Null];
     let mut call = |c: &Value| -> Result<bool, PfaError> {
-        match host.call_fcn(3, &[datum.clone(), c.clone()])? {
+        args[1] = c.clone();
+        match host.call_fcn_mut(3, &mut args)? {
             Value::Boolean(b) => Ok(b),
             _ => Err(internal("test did not return a boolean")),
         }
@@ -426,9 +439,10 @@ fn compound_test(host: &mut dyn Host, a: &[Value]) -> Ret {
 }
 
 fn surrogate_test(host: &mut dyn Host, a: &[Value]) -> Ret {
-    let datum = any(a, 0)?;
+    let mut args = [any(a, 0)?.clone(), Value::Null];
     for c in super::arr(any(a, 1)?)? {
-        match host.call_fcn(2, &[datum.clone(), c.clone()])? {
+        args[1] = c.clone();
+        match host.call_fcn_mut(2, &mut args)? {
             Value::Null => {}
             b @ Value::Boolean(_) => return Ok(b),
             _ => return Err(internal("test did not return a boolean or null")),
@@ -457,12 +471,12 @@ fn as_node(next: &Value, t: TypeId) -> Option<&Record> {
 
 fn simple_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
     let (t, [pass, fail_]) = branches(host, ["pass", "fail"])?;
-    let datum = any(a, 0)?;
     let root = any(a, 1)?;
     let mut node = rec(root)?;
-    let mut node_value = root;
+    // The test gets the datum and the current node by loan.
+    let mut args = [any(a, 0)?.clone(), root.clone()];
     loop {
-        let go = match host.call_fcn(2, &[datum.clone(), node_value.clone()])? {
+        let go = match host.call_fcn_mut(2, &mut args)? {
             Value::Boolean(true) => pass,
             Value::Boolean(false) => fail_,
             _ => return Err(internal("test did not return a boolean")),
@@ -471,7 +485,7 @@ fn simple_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
         match as_node(next, t) {
             Some(r) => {
                 node = r;
-                node_value = next;
+                args[1] = next.clone();
             }
             None => return Ok(next.clone()),
         }
@@ -480,12 +494,11 @@ fn simple_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
 
 fn missing_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
     let (t, [pass, fail_, missing]) = branches(host, ["pass", "fail", "missing"])?;
-    let datum = any(a, 0)?;
     let root = any(a, 1)?;
     let mut node = rec(root)?;
-    let mut node_value = root;
+    let mut args = [any(a, 0)?.clone(), root.clone()];
     loop {
-        let go = match host.call_fcn(2, &[datum.clone(), node_value.clone()])? {
+        let go = match host.call_fcn_mut(2, &mut args)? {
             Value::Boolean(true) => pass,
             Value::Boolean(false) => fail_,
             Value::Null => missing,
@@ -495,7 +508,7 @@ fn missing_walk(host: &mut dyn Host, a: &[Value]) -> Ret {
         match as_node(next, t) {
             Some(r) => {
                 node = r;
-                node_value = next;
+                args[1] = next.clone();
             }
             None => return Ok(next.clone()),
         }
