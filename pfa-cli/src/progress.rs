@@ -42,7 +42,7 @@ impl Progress {
         let mut err = std::io::stderr().lock();
         let _ = write!(
             err,
-            "\r\x1b[K{records} records, {} records/s, {secs:.0} s",
+            "\r\x1b[K{records} records, {} records/s, {secs:.1} s",
             human(rate)
         );
         let _ = err.flush();
