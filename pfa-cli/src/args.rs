@@ -153,6 +153,14 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
 
 /// Parses the arguments after the program name.
 pub fn parse(args: Vec<OsString>) -> Result<Command> {
+    // `pfa score --help` and the like: help wins over everything else.
+    if args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "-h" || a == "--help")
+    {
+        return Ok(Command::Help);
+    }
     let mut p = lexopt::Parser::from_args(args);
     let cmd = match p.next().map_err(|e| usage(e.to_string()))? {
         None => return Err(usage("no command given")),

@@ -62,12 +62,12 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
                     "output": pfa_core::types::schema::to_schema_json(p.output_type(), p.types()),
                     "warnings": p.warnings(),
                 });
-                println!("{out}");
+                outln!("{out}");
             } else {
                 for w in p.warnings() {
-                    eprintln!("{}: warning: {w}", model.display());
+                    errln!("{}: warning: {w}", model.display());
                 }
-                println!(
+                outln!(
                     "{}: ok: {} ({}, input {}, output {})",
                     model.display(),
                     p.name(),
@@ -94,9 +94,9 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
                         "column": lc.map(|x| x.1),
                     }],
                 });
-                println!("{out}");
+                outln!("{out}");
             } else {
-                eprintln!("{}", describe_error(model, &e));
+                errln!("{}", describe_error(model, &e));
             }
             Ok(ExitCode::from(1))
         }
@@ -189,7 +189,7 @@ pub fn inspect(a: CheckArgs) -> Result<ExitCode> {
     let program = match crate::load_raw(&a.model) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{}", describe_error(model, &e));
+            errln!("{}", describe_error(model, &e));
             return Ok(ExitCode::from(1));
         }
     };
@@ -198,7 +198,7 @@ pub fn inspect(a: CheckArgs) -> Result<ExitCode> {
     let doc = pfa_core::syntax::read_document(&json)?;
     let info = describe(&program, &doc, &json, &a.model.options);
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&info)?);
+        outln!("{}", serde_json::to_string_pretty(&info)?);
     } else {
         print_text(&program, &doc, &info);
     }
@@ -286,46 +286,46 @@ fn describe(
 
 fn print_text(program: &Program, doc: &Document, info: &Json) {
     let types = program.types();
-    println!("name:    {}", program.name());
-    println!("method:  {}", method_name(program.method()));
+    outln!("name:    {}", program.name());
+    outln!("method:  {}", method_name(program.method()));
     if let Some(d) = &doc.doc {
-        println!("doc:     {d}");
+        outln!("doc:     {d}");
     }
-    println!("input:   {}", types.show(program.input_type()));
-    println!("output:  {}", types.show(program.output_type()));
-    println!("input schema:  {}", info["input"]);
-    println!("output schema: {}", info["output"]);
+    outln!("input:   {}", types.show(program.input_type()));
+    outln!("output:  {}", types.show(program.output_type()));
+    outln!("input schema:  {}", info["input"]);
+    outln!("output schema: {}", info["output"]);
     let flags = |shared: bool, rollback: bool| match (shared, rollback) {
         (true, _) => " [shared]",
         (false, true) => " [rollback]",
         _ => "",
     };
-    println!("cells:   {}", doc.cells.len());
+    outln!("cells:   {}", doc.cells.len());
     for (name, c) in &doc.cells {
-        println!(
+        outln!(
             "  {name}: {}{} ({})",
             show_spec(program, &c.ty.json),
             flags(c.shared, c.rollback),
             init_text(&c.init)
         );
     }
-    println!("pools:   {}", doc.pools.len());
+    outln!("pools:   {}", doc.pools.len());
     for (name, p) in &doc.pools {
-        println!(
+        outln!(
             "  {name}: {}{} ({})",
             show_spec(program, &p.ty.json),
             flags(p.shared, p.rollback),
             init_text(&p.init)
         );
     }
-    println!("functions: {}", doc.fcns.len());
+    outln!("functions: {}", doc.fcns.len());
     for (name, f) in &doc.fcns {
         let params: Vec<String> = f
             .params
             .iter()
             .map(|p| format!("{}: {}", p.name, show_spec(program, &p.ty.json)))
             .collect();
-        println!(
+        outln!(
             "  u.{name}({}) -> {}",
             params.join(", "),
             show_spec(program, &f.ret.json)
@@ -335,15 +335,15 @@ fn print_text(program: &Program, doc: &Document, info: &Json) {
         .as_array()
         .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
         .unwrap_or_default();
-    println!("library functions: {}", libs.join(", "));
+    outln!("library functions: {}", libs.join(", "));
     if let Some(o) = info["options"].as_object().filter(|o| !o.is_empty()) {
         let opts: Vec<String> = o.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        println!("options: {}", opts.join(", "));
+        outln!("options: {}", opts.join(", "));
     }
     if let Some(seed) = doc.randseed {
-        println!("randseed: {seed}");
+        outln!("randseed: {seed}");
     }
     for w in program.warnings() {
-        println!("warning: {w}");
+        outln!("warning: {w}");
     }
 }

@@ -1,6 +1,23 @@
 //! `pfa`: score data with a PFA model, check it, describe it, or verify it against test
 //! cases. Run `pfa --help` for the commands and options.
 
+/// Prints a line on standard output. A closed pipe is not an error (whoever reads has
+/// what it wanted), and nothing here may panic on it.
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// Prints a line on standard error, ignoring a closed stream.
+macro_rules! errln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
 mod args;
 mod check;
 mod formats;
@@ -23,10 +40,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             if e.is::<UsageError>() {
-                eprintln!("pfa: {e}");
+                errln!("pfa: {e}");
                 ExitCode::from(2)
             } else {
-                eprintln!("pfa: {e:#}");
+                errln!("pfa: {e:#}");
                 ExitCode::from(1)
             }
         }
@@ -36,11 +53,11 @@ fn main() -> ExitCode {
 fn run(cmd: Command) -> Result<ExitCode> {
     match cmd {
         Command::Help => {
-            println!("{USAGE}");
+            outln!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Version => {
-            println!("pfa {}", env!("CARGO_PKG_VERSION"));
+            outln!("pfa {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
         Command::Score(a) => score::run(a),

@@ -62,7 +62,7 @@ impl Progress {
     /// Prints a message on its own line (clearing the indicator first).
     pub fn message(&mut self, msg: &str) {
         self.clear();
-        eprintln!("{msg}");
+        errln!("{msg}");
     }
 }
 

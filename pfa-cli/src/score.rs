@@ -622,7 +622,7 @@ impl Writer {
                 match self.on_error {
                     OnError::Fail => {
                         progress.clear();
-                        eprintln!("pfa: {msg}");
+                        errln!("pfa: {msg}");
                         return Ok(Flow::Failed);
                     }
                     OnError::Log => progress.message(&format!("pfa: {msg}")),

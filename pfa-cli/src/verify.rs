@@ -30,7 +30,7 @@ pub fn run(a: VerifyArgs) -> Result<ExitCode> {
     let program = match crate::load_raw(&a.model) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{}", crate::check::describe_error(&a.model.model, &e));
+            errln!("{}", crate::check::describe_error(&a.model.model, &e));
             return Ok(ExitCode::from(1));
         }
     };

@@ -597,3 +597,24 @@ fn broken_pipe_is_success() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stderr(&o).is_empty(), "{}", stderr(&o));
 }
+
+#[test]
+fn closed_stdout_is_no_panic() {
+    let model = example("wine-forest/model.pfa");
+    for args in [
+        vec!["--help"],
+        vec!["inspect", &model],
+        vec!["check", &model],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pfa"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(code(&o), 0, "{args:?}: {}", stderr(&o));
+        assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
+    }
+}
