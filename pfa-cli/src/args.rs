@@ -108,7 +108,8 @@ usage:
 
 MODEL is a PFA document (.pfa, .json, .yaml, .yml; gzip allowed).
 
-score options:
+score writes one output per record (map engines), every emitted value (emit) or the final
+tally (fold). Gzip-compressed inputs are detected. Options:
   -o, --output FILE        write here instead of standard output
   --input-format FMT       jsonl, avro or csv (default: from each file's extension, else jsonl)
   --output-format FMT      jsonl, avro or csv (default: from -o's extension, else jsonl)
@@ -117,7 +118,8 @@ score options:
   --on-error MODE          fail (default): stop at the first failing record;
                            log: report it on standard error and go on; skip: go on quietly
   --tally-every N          fold engines: also write the tally after every N records
-  --save-state FILE        write the engine's state at the end as a PFA document
+  --save-state FILE        write the engine's cells and pools at the end as a PFA document
+                           (with -n, engine 0's: all shared ones and its private ones)
   --progress, --no-progress  force the records/s indicator on or off (default: on when
                            standard error is a terminal)
 
