@@ -134,12 +134,13 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
             ),
             None,
         ),
-        Format::Avro => (
-            Encoder::Avro,
-            Some(leak(
-                avro::schema_of(program.output_type(), types).context("Avro output")?,
-            )),
-        ),
+        Format::Avro => {
+            // Parsed once to make sure it is an Avro schema; written as PFA gives it (the
+            // parsing canonical form would drop field defaults and docs).
+            avro::schema_of(program.output_type(), types).context("Avro output")?;
+            let json = pfa_core::types::schema::to_schema_json(program.output_type(), types);
+            (Encoder::Avro, Some(json.to_string()))
+        }
     };
     let encoder = Arc::new(encoder);
     let fast = Arc::new(FastJson::new(program.input_type(), types));
@@ -162,7 +163,7 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
         Some(p) => Box::new(File::create(p).with_context(|| format!("{}", p.display()))?),
         None => Box::new(io::stdout()),
     };
-    let mut sink = Sink::new(out, &encoder, out_schema).context("writing output")?;
+    let mut sink = Sink::new(out, &encoder, out_schema.as_deref()).context("writing output")?;
     let mut progress = Progress::new(a.progress);
 
     let mut begin_out = encoder.buffer();

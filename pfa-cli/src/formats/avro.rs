@@ -3,7 +3,6 @@
 //! engine values (driven by the PFA type, so unions, enums and named types line up).
 
 use std::collections::BTreeMap;
-use std::io::{self, Write};
 use std::sync::Arc;
 
 use anyhow::{anyhow, Result};
@@ -211,88 +210,8 @@ fn to_pfa_at(v: AValue, ty: &Type, types: &TypeTable, path: &mut String) -> Resu
     })
 }
 
-/// Converts an engine value of type `ty` to an Avro value for the schema [`schema_of`]
-/// builds from `ty`.
-pub fn from_pfa(v: &Value, ty: &Type, types: &TypeTable) -> AValue {
-    match (ty, v) {
-        (Type::Union(branches), v) => {
-            let i = branches.iter().position(|b| v.is_branch(b)).unwrap_or(0);
-            let inner = branches
-                .get(i)
-                .map(|b| from_pfa(v, b, types))
-                .unwrap_or(AValue::Null);
-            AValue::Union(i as u32, Box::new(inner))
-        }
-        (_, Value::Null) => AValue::Null,
-        (_, Value::Boolean(b)) => AValue::Boolean(*b),
-        (_, Value::Int(x)) => AValue::Int(*x),
-        (_, Value::Long(x)) => AValue::Long(*x),
-        (_, Value::Float(x)) => AValue::Float(*x),
-        (_, Value::Double(x)) => AValue::Double(*x),
-        (_, Value::String(s)) => AValue::String(s.to_string()),
-        (_, Value::Bytes(b)) => AValue::Bytes(b.to_vec()),
-        (_, Value::Fixed(_, b)) => AValue::Fixed(b.len(), b.to_vec()),
-        (_, Value::Enum(id, i)) => {
-            let sym = types
-                .symbols(*id)
-                .get(*i as usize)
-                .cloned()
-                .unwrap_or_default();
-            AValue::Enum(*i, sym)
-        }
-        (Type::Array(item), Value::Array(xs)) => {
-            AValue::Array(xs.iter().map(|x| from_pfa(x, item, types)).collect())
-        }
-        (Type::Map(vt), Value::Map(m)) => AValue::Map(
-            m.iter()
-                .map(|(k, x)| (k.to_string(), from_pfa(x, vt, types)))
-                .collect(),
-        ),
-        (_, Value::Record(r)) => {
-            let fields = types.fields(r.ty);
-            AValue::Record(
-                fields
-                    .iter()
-                    .zip(r.fields.iter())
-                    .map(|(f, x)| (f.name.clone(), from_pfa(x, &f.ty, types)))
-                    .collect(),
-            )
-        }
-        // A value whose type is not what the engine declared cannot happen; encode
-        // something rather than panic.
-        (_, Value::Array(_)) | (_, Value::Map(_)) => AValue::Null,
-    }
-}
-
-/// Makes every `write` a `write_all`: the Avro writer adds up `write` results as if
-/// writes were never partial, which pipes do not promise.
-pub struct WholeWrites<W: Write>(pub W);
-
-impl<W: Write> Write for WholeWrites<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.write_all(buf)?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
-    }
-}
-
 /// Reads the magic bytes at the start of a container file, for a clearer error than the
 /// Avro reader gives on a file of another format.
 pub fn looks_like_avro(head: &[u8]) -> bool {
     head.starts_with(b"Obj\x01")
-}
-
-/// The `io::Error` inside an Avro error, if there is one (to tell a closed pipe apart).
-pub fn io_kind(e: &apache_avro::Error) -> Option<io::ErrorKind> {
-    let mut src: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(s) = src {
-        if let Some(io) = s.downcast_ref::<io::Error>() {
-            return Some(io.kind());
-        }
-        src = s.source();
-    }
-    None
 }

@@ -356,3 +356,270 @@ impl Datum<'_> {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+fn put_long(x: i64, out: &mut Vec<u8>) {
+    let mut z = ((x << 1) ^ (x >> 63)) as u64;
+    loop {
+        let b = (z & 0x7f) as u8;
+        z >>= 7;
+        if z == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+fn put_bytes(b: &[u8], out: &mut Vec<u8>) {
+    put_long(b.len() as i64, out);
+    out.extend_from_slice(b);
+}
+
+/// Appends the Avro binary encoding of `v` (of type `ty`); `false` if `v` does not have
+/// the type's representation (the engine never produces such outputs).
+pub fn encode_datum(v: &Value, ty: &Type, types: &TypeTable, out: &mut Vec<u8>) -> bool {
+    match (ty, v) {
+        (Type::Union(bs), v) => match v.union_branch(bs) {
+            Some(i) => {
+                put_long(i as i64, out);
+                encode_datum(v, &bs[i], types, out)
+            }
+            None => false,
+        },
+        (Type::Null, Value::Null) => true,
+        (Type::Boolean, Value::Boolean(b)) => {
+            out.push(u8::from(*b));
+            true
+        }
+        (Type::Int, Value::Int(x)) => {
+            put_long(i64::from(*x), out);
+            true
+        }
+        (Type::Long, Value::Long(x)) => {
+            put_long(*x, out);
+            true
+        }
+        (Type::Float, Value::Float(x)) => {
+            out.extend_from_slice(&x.to_le_bytes());
+            true
+        }
+        (Type::Double, Value::Double(x)) => {
+            out.extend_from_slice(&x.to_le_bytes());
+            true
+        }
+        (Type::String, Value::String(s)) => {
+            put_bytes(s.as_bytes(), out);
+            true
+        }
+        (Type::Bytes, Value::Bytes(b)) => {
+            put_bytes(b, out);
+            true
+        }
+        (Type::Fixed(_), Value::Fixed(_, b)) => {
+            out.extend_from_slice(b);
+            true
+        }
+        (Type::Enum(_), Value::Enum(_, i)) => {
+            put_long(i64::from(*i), out);
+            true
+        }
+        (Type::Array(item), Value::Array(xs)) => {
+            if !xs.is_empty() {
+                put_long(xs.len() as i64, out);
+                for x in xs.iter() {
+                    if !encode_datum(x, item, types, out) {
+                        return false;
+                    }
+                }
+            }
+            out.push(0);
+            true
+        }
+        (Type::Map(vt), Value::Map(m)) => {
+            if !m.is_empty() {
+                put_long(m.len() as i64, out);
+                for (k, x) in m.iter() {
+                    put_bytes(k.as_bytes(), out);
+                    if !encode_datum(x, vt, types, out) {
+                        return false;
+                    }
+                }
+            }
+            out.push(0);
+            true
+        }
+        (Type::Record(id), Value::Record(r)) if r.ty == *id => {
+            let fields = types.fields(*id);
+            fields.len() == r.fields.len()
+                && fields
+                    .iter()
+                    .zip(r.fields.iter())
+                    .all(|(f, x)| encode_datum(x, &f.ty, types, out))
+        }
+        _ => false,
+    }
+}
+
+/// Records per block are flushed once a block holds this many bytes.
+const BLOCK_BYTES: usize = 1 << 16;
+
+/// Writes an Avro object container file (null codec) of already encoded datums.
+pub struct ContainerWriter<W: std::io::Write> {
+    w: W,
+    sync: [u8; 16],
+    block: Vec<u8>,
+    count: u64,
+}
+
+impl<W: std::io::Write> ContainerWriter<W> {
+    /// Writes the header: `schema_json` is the schema of every datum.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn new(mut w: W, schema_json: &str) -> std::io::Result<Self> {
+        let mut head = b"Obj\x01".to_vec();
+        put_long(2, &mut head);
+        put_bytes(b"avro.schema", &mut head);
+        put_bytes(schema_json.as_bytes(), &mut head);
+        put_bytes(b"avro.codec", &mut head);
+        put_bytes(b"null", &mut head);
+        put_long(0, &mut head);
+        let sync = sync_marker();
+        head.extend_from_slice(&sync);
+        w.write_all(&head)?;
+        Ok(ContainerWriter {
+            w,
+            sync,
+            block: Vec::with_capacity(BLOCK_BYTES + 1024),
+            count: 0,
+        })
+    }
+
+    /// Adds `count` encoded datums.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn append(&mut self, datums: &[u8], count: u64) -> std::io::Result<()> {
+        self.block.extend_from_slice(datums);
+        self.count += count;
+        if self.block.len() >= BLOCK_BYTES {
+            self.flush_block()?;
+        }
+        Ok(())
+    }
+
+    fn flush_block(&mut self) -> std::io::Result<()> {
+        if self.count == 0 {
+            return Ok(());
+        }
+        let mut head = Vec::with_capacity(20);
+        put_long(self.count as i64, &mut head);
+        put_long(self.block.len() as i64, &mut head);
+        self.w.write_all(&head)?;
+        self.w.write_all(&self.block)?;
+        self.w.write_all(&self.sync)?;
+        self.block.clear();
+        self.count = 0;
+        Ok(())
+    }
+
+    /// Writes what is buffered as a block and flushes the stream.
+    ///
+    /// # Errors
+    /// Writing fails.
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.flush_block()?;
+        self.w.flush()
+    }
+}
+
+/// A sync marker that differs between files (it only has to be unlikely to occur in the
+/// data): the standard library's randomly keyed hasher, over the time and process.
+fn sync_marker() -> [u8; 16] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = [0u8; 16];
+    for (i, chunk) in out.chunks_mut(8).enumerate() {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_usize(i);
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0),
+        );
+        h.write_u32(std::process::id());
+        chunk.copy_from_slice(&h.finish().to_le_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pfa_core::{JsonStyle, LoadOptions, Program};
+
+    /// Containers written here read back with `apache_avro` (an independent reader) and
+    /// with the block reader here, to the same values.
+    #[test]
+    fn round_trip_through_apache_avro() {
+        let ty = r#"{"type": "record", "name": "R", "fields": [
+            {"name": "a", "type": "int"}, {"name": "b", "type": "double"},
+            {"name": "c", "type": ["null", "string", {"type": "array", "items": "R"}]},
+            {"name": "d", "type": {"type": "map", "values": "float"}},
+            {"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["x", "y"]}},
+            {"name": "f", "type": "bytes"}, {"name": "g", "type": "long"},
+            {"name": "h", "type": {"type": "fixed", "name": "F", "size": 2}},
+            {"name": "i", "type": "boolean"}]}"#;
+        let doc = format!(r#"{{"input": {ty}, "output": "R", "action": "input"}}"#);
+        let p = Program::from_str(&doc, &LoadOptions::default()).unwrap();
+        let (t, types) = (p.output_type(), p.types());
+        let lines = [
+            r#"{"a": 1, "b": 2, "c": null, "d": {}, "e": "y", "f": "", "g": 0, "h": "ab", "i": true}"#,
+            r#"{"a": -70000, "b": -1e300, "c": {"string": "é"}, "d": {"k": 0.5, "j": -2}, "e": "x", "f": "\u00ff\u0000", "g": -9007199254740993, "h": "\u0000\u0001", "i": false}"#,
+            r#"{"a": 0, "b": 0.25, "c": {"array": [{"a": 2, "b": 0.5, "c": null, "d": {}, "e": "x", "f": "b", "g": 1, "h": "zz", "i": true}]}, "d": {}, "e": "y", "f": "", "g": 5, "h": "qq", "i": false}"#,
+        ];
+        let values: Vec<Value> = lines
+            .iter()
+            .map(|l| {
+                let j: serde_json::Value = serde_json::from_str(l).unwrap();
+                p.input_from_json(&j, JsonStyle::Avro).unwrap()
+            })
+            .collect();
+        let schema_json = pfa_core::types::schema::to_schema_json(t, types).to_string();
+        let mut file = Vec::new();
+        {
+            let mut w = ContainerWriter::new(&mut file, &schema_json).unwrap();
+            for v in &values {
+                let mut buf = Vec::new();
+                assert!(encode_datum(v, t, types, &mut buf));
+                w.append(&buf, 1).unwrap();
+            }
+            w.flush().unwrap();
+        }
+        let json = |v: &Value| p.output_to_json(v, JsonStyle::Avro);
+        let reader = apache_avro::Reader::new(&file[..]).unwrap();
+        let back: Vec<Value> = reader
+            .map(|v| super::super::avro::to_pfa(v.unwrap(), t, types).unwrap())
+            .collect();
+        assert_eq!(back.len(), values.len());
+        for (a, b) in values.iter().zip(&back) {
+            assert_eq!(json(a), json(b));
+        }
+        let engine_schema: &'static Schema =
+            Box::leak(Box::new(super::super::avro::schema_of(t, types).unwrap()));
+        let mut r =
+            ContainerReader::open(Box::new(std::io::Cursor::new(file)), engine_schema).unwrap();
+        let (count, data) = r.next_block().unwrap().unwrap();
+        assert_eq!(count, 3);
+        let mut buf: &[u8] = &data;
+        for v in &values {
+            let d = decode_datum(&mut buf, &r.schema, t, types).unwrap();
+            assert_eq!(json(&d), json(v));
+        }
+        assert!(buf.is_empty());
+        assert!(r.next_block().unwrap().is_none());
+    }
+}

@@ -17,7 +17,6 @@ use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use apache_avro::types::Value as AValue;
 use apache_avro::Schema;
 use pfa_core::{JsonStyle, PfaError, Program, Value};
 
@@ -362,8 +361,8 @@ fn data_message(e: &PfaError) -> String {
 pub enum OutBuf {
     /// Text formats: bytes.
     Bytes(Vec<u8>),
-    /// Avro: values for the container writer.
-    Avro(Vec<AValue>),
+    /// Avro: encoded datums and where each ends.
+    Avro(Vec<u8>, Vec<usize>),
 }
 
 impl OutBuf {
@@ -371,7 +370,7 @@ impl OutBuf {
     pub fn len(&self) -> usize {
         match self {
             OutBuf::Bytes(b) => b.len(),
-            OutBuf::Avro(v) => v.len(),
+            OutBuf::Avro(_, ends) => ends.len(),
         }
     }
 }
@@ -390,7 +389,7 @@ impl Encoder {
     /// An empty buffer for this encoder.
     pub fn buffer(&self) -> OutBuf {
         match self {
-            Encoder::Avro => OutBuf::Avro(Vec::new()),
+            Encoder::Avro => OutBuf::Avro(Vec::new(), Vec::new()),
             _ => OutBuf::Bytes(Vec::new()),
         }
     }
@@ -411,8 +410,16 @@ impl Encoder {
                 b.push(b'\n');
             }
             (Encoder::Csv(flat), OutBuf::Bytes(b)) => flat.write_row(v, program, b),
-            (Encoder::Avro, OutBuf::Avro(vals)) => {
-                vals.push(avro::from_pfa(v, program.output_type(), program.types()))
+            (Encoder::Avro, OutBuf::Avro(bytes, ends)) => {
+                let start = bytes.len();
+                let (ty, types) = (program.output_type(), program.types());
+                if !container::encode_datum(v, ty, types, bytes) {
+                    // Outputs always have the output type's representation; should one
+                    // not, it is dropped rather than written malformed.
+                    bytes.truncate(start);
+                    return;
+                }
+                ends.push(bytes.len());
             }
             // Buffers come from `buffer()`, so the kinds always match.
             _ => {}
@@ -421,7 +428,7 @@ impl Encoder {
 }
 
 /// The Avro container writer over the output stream.
-type AvroWriter = apache_avro::Writer<'static, avro::WholeWrites<BufWriter<Box<dyn Write + Send>>>>;
+type AvroWriter = container::ContainerWriter<BufWriter<Box<dyn Write + Send>>>;
 
 /// Where outputs go.
 pub enum Sink {
@@ -431,26 +438,18 @@ pub enum Sink {
     Avro(Box<AvroWriter>),
 }
 
-fn avro_io(e: apache_avro::Error) -> io::Error {
-    io::Error::new(
-        avro::io_kind(&e).unwrap_or(io::ErrorKind::Other),
-        e.to_string(),
-    )
-}
-
 impl Sink {
-    /// A sink for `encoder` writing to `w`; `schema` is the output schema for Avro.
+    /// A sink for `encoder` writing to `w`; `schema` is the output schema's JSON for Avro.
     pub fn new(
         w: Box<dyn Write + Send>,
         encoder: &Encoder,
-        schema: Option<&'static Schema>,
+        schema: Option<&str>,
     ) -> io::Result<Sink> {
         let w = BufWriter::with_capacity(1 << 16, w);
         Ok(match (encoder, schema) {
-            (Encoder::Avro, Some(schema)) => Sink::Avro(Box::new(apache_avro::Writer::new(
-                schema,
-                avro::WholeWrites(w),
-            ))),
+            (Encoder::Avro, Some(schema)) => {
+                Sink::Avro(Box::new(container::ContainerWriter::new(w, schema)?))
+            }
             (Encoder::Csv(flat), _) => {
                 let mut w = w;
                 w.write_all(&flat.header())?;
@@ -464,11 +463,20 @@ impl Sink {
     pub fn write(&mut self, buf: &OutBuf, from: usize, to: usize) -> io::Result<()> {
         match (self, buf) {
             (Sink::Text(w), OutBuf::Bytes(b)) => w.write_all(b.get(from..to).unwrap_or_default()),
-            (Sink::Avro(w), OutBuf::Avro(vals)) => {
-                for v in vals.get(from..to).unwrap_or_default() {
-                    w.append_value_ref(v).map_err(avro_io)?;
+            (Sink::Avro(w), OutBuf::Avro(bytes, ends)) => {
+                if to <= from {
+                    return Ok(());
                 }
-                Ok(())
+                let start = if from == 0 {
+                    0
+                } else {
+                    ends.get(from - 1).copied().unwrap_or(0)
+                };
+                let end = ends.get(to - 1).copied().unwrap_or(start);
+                w.append(
+                    bytes.get(start..end).unwrap_or_default(),
+                    (to - from) as u64,
+                )
             }
             _ => Ok(()),
         }
@@ -478,10 +486,7 @@ impl Sink {
     pub fn finish(self) -> io::Result<()> {
         match self {
             Sink::Text(mut w) => w.flush(),
-            Sink::Avro(w) => {
-                let mut inner = w.into_inner().map_err(avro_io)?;
-                inner.flush()
-            }
+            Sink::Avro(mut w) => w.flush(),
         }
     }
 
@@ -489,7 +494,7 @@ impl Sink {
     pub fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::Text(w) => w.flush(),
-            Sink::Avro(w) => w.flush().map(|_| ()).map_err(avro_io),
+            Sink::Avro(w) => w.flush(),
         }
     }
 }
