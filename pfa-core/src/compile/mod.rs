@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde_json::Value as Json;
 
 use crate::check::tir::{CastArm, Closure, PackFmt, Site, TArg, TExpr, TFunc, TKind, TStep, TTo};
-use crate::check::{self, CellInfo, Phase, PoolInfo};
+use crate::check::{self, CellInfo, Phase, PoolInfo, Predef};
 use crate::engine::LoadOptions;
 use crate::error::PfaError;
 use crate::library::{NativeFn, Registry};
@@ -223,6 +223,9 @@ pub struct Compiled {
     pub end: Option<Phase>,
     /// Merge.
     pub merge: Option<Phase>,
+    /// For begin, action, end and merge: the parameter slots to fill when the phase
+    /// starts, and with what.
+    pub fills: [Vec<(usize, Predef)>; 4],
     /// Cells.
     pub cells: Vec<CellInfo>,
     /// Pools.
@@ -288,7 +291,15 @@ pub fn build_with(
         .iter()
         .map(|(k, v)| (Arc::from(k.as_str()), Value::str(v)))
         .collect();
+    let fills = [
+        checked.begin.as_ref(),
+        Some(&checked.action),
+        checked.end.as_ref(),
+        checked.merge.as_ref(),
+    ]
+    .map(|phase| phase.map(phase_fills).unwrap_or_default());
     Ok(Compiled {
+        fills,
         name_value: Value::str(&name),
         name,
         method: doc.method,
@@ -321,6 +332,21 @@ pub fn build_with(
         source,
         locs: doc.locs,
     })
+}
+
+/// The parameter slots a phase reads (and the tally arguments of merge, which are
+/// always taken).
+fn phase_fills(phase: &Phase) -> Vec<(usize, Predef)> {
+    phase
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            phase.used.get(*i).copied().unwrap_or(true)
+                || matches!(p, Predef::TallyOne | Predef::TallyTwo)
+        })
+        .map(|(i, p)| (i, *p))
+        .collect()
 }
 
 /// Effective timeouts: host options override the document's (spec §3.8).

@@ -308,11 +308,9 @@ impl Core {
         if self.stack.len() < func.frame {
             self.stack.resize(func.frame, Value::Null);
         }
-        for (i, p) in phase.params.iter().enumerate() {
-            if phase.used[i] || matches!(p, Predef::TallyOne | Predef::TallyTwo) {
-                let v = self.predef(prog, *p, &mut input, &mut extra);
-                self.stack[i] = v;
-            }
+        for &(i, p) in &prog.fills[which.min(3)] {
+            let v = self.predef(prog, p, &mut input, &mut extra);
+            self.stack[i] = v;
         }
         self.deadline = prog
             .timeouts
@@ -987,6 +985,30 @@ impl Core {
         })
     }
 
+    /// Calls a closure that the compiler found forwards its parameters to a library
+    /// function and needs no conversions of them (see [`Func::direct`]).
+    #[inline]
+    fn call_forwarder(
+        &mut self,
+        prog: &Compiled,
+        clo: &Closure,
+        nb: usize,
+        args: &[Value],
+    ) -> Result<Value, PfaError> {
+        let callee = prog
+            .funcs
+            .get(clo.func)
+            .ok_or_else(|| internal("bad closure"))?;
+        match callee.direct {
+            Some(site) if args.len() == callee.nparams => {
+                self.call_direct(prog, callee, site, clo, nb, args)
+            }
+            _ => Err(internal(
+                "closure called with the wrong number of arguments",
+            )),
+        }
+    }
+
     /// Runs `callee`, a function that only passes its parameters on to a library
     /// function, by calling that function with the arguments as they are: the same
     /// result, depth count, clock check and error position as running its code.
@@ -1084,13 +1106,21 @@ impl Host for NativeHost<'_> {
 
     fn call_fcn(&mut self, i: usize, args: &[Value]) -> Result<Value, PfaError> {
         let f = self.fcn_arg(i)?;
-        self.m
-            .call_closure(self.prog, &f.clo, self.base, self.frame, args)
+        if f.direct {
+            self.m
+                .call_forwarder(self.prog, &f.clo, self.base + self.frame, args)
+        } else {
+            self.m
+                .call_closure(self.prog, &f.clo, self.base, self.frame, args)
+        }
     }
 
     fn call_fcn_mut(&mut self, i: usize, args: &mut [Value]) -> Result<Value, PfaError> {
         let f = self.fcn_arg(i)?;
-        if f.lend && !f.direct {
+        if f.direct {
+            self.m
+                .call_forwarder(self.prog, &f.clo, self.base + self.frame, args)
+        } else if f.lend {
             self.m
                 .call_closure_lent(self.prog, &f.clo, self.base, self.frame, args)
         } else {

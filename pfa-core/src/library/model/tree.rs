@@ -21,7 +21,7 @@ use std::cmp::Ordering;
 use super::{field, field_index, field_indexes, internal, rec, record_id};
 use crate::error::PfaError;
 use crate::library::args::{any, fail, ErrCode, Ret};
-use crate::library::{Host, Registry};
+use crate::library::{Host, NativeFn, Registry, Spec};
 use crate::types::accepts::accepts;
 use crate::types::{Type, TypeId, TypeTable};
 use crate::value::cmp::{compare, eq_values};
@@ -51,7 +51,7 @@ pub(super) fn register(r: &mut Registry) {
             "(datum: record D, comparison: {COMPARISON}) -> boolean"
         ))
         .errors(&[SIMPLE_TEST.op, SIMPLE_TEST.ty])
-        .native(simple_test);
+        .specialize(pick_simple_test);
     r.def("model.tree.missingTest")
         .sig(&format!(
             "(datum: record D, comparison: {COMPARISON}) -> union<null, boolean>"
@@ -378,6 +378,75 @@ fn simple_test(host: &mut dyn Host, a: &[Value]) -> Ret {
     Ok(Value::Boolean(r.unwrap_or(false)))
 }
 
+/// `simpleTest` for a call site whose datum fields and comparison value are all plain
+/// numbers and whose comparison records start with `field`, `operator`, `value`:
+/// then everything the general test learns from the types is known in advance.
+fn pick_simple_test(s: &Spec<'_>) -> Result<NativeFn, String> {
+    Ok(if numeric_site(s) {
+        simple_test_numeric
+    } else {
+        simple_test
+    })
+}
+
+/// Whether [`simple_test_numeric`] applies to a `simpleTest` call site.
+fn numeric_site(s: &Spec<'_>) -> bool {
+    let plain = |t: &Type| matches!(t, Type::Int | Type::Long | Type::Float | Type::Double);
+    let numeric = match (s.matched.params.first(), s.matched.params.get(1)) {
+        (Some(Type::Record(d)), Some(Type::Record(t)))
+            if s.types.try_get(*d).is_some() && s.types.try_get(*t).is_some() =>
+        {
+            let usual_layout = matches!(s.types.fields(*t),
+                [f, o, v, ..] if f.name == "field" && o.name == "operator" && v.name == "value"
+                    && plain(&v.ty));
+            usual_layout && s.types.fields(*d).iter().all(|f| plain(&f.ty))
+        }
+        _ => false,
+    };
+    numeric
+}
+
+/// `simpleTest` where [`pick_simple_test`] found only numbers: the same checks and
+/// results as [`Comparison::test`] takes for numeric types, without the type lookups.
+fn simple_test_numeric(_: &mut dyn Host, a: &[Value]) -> Ret {
+    let datum = rec(any(a, 0)?)?;
+    let node = rec(any(a, 1)?)?;
+    let index = match field(node, 0)? {
+        Value::Enum(_, i) => *i as usize,
+        _ => return Err(internal("comparison field is not an enum")),
+    };
+    let x = field(datum, index)?;
+    let op = match field(node, 1)? {
+        Value::String(s) => Op::parse(s),
+        _ => return Err(internal("comparison operator is not a string")),
+    };
+    let value = field(node, 2)?;
+    let result = match op {
+        Op::AlwaysTrue => true,
+        Op::AlwaysFalse => false,
+        Op::IsMissing => x.is_null(),
+        Op::NotMissing => !x.is_null(),
+        // A number is not a set.
+        Op::In | Op::NotIn => return Err(fail(SIMPLE_TEST.ty)),
+        _ => {
+            let ord = match (x, value) {
+                (Value::Double(p), Value::Double(q)) => p.partial_cmp(q),
+                _ => {
+                    if value.as_f64().is_none() || x.as_f64().is_none() {
+                        return Err(fail(SIMPLE_TEST.ty));
+                    }
+                    num_cmp(x, value)
+                }
+            };
+            match op.holds(ord) {
+                Some(b) => b,
+                None => return Err(fail(SIMPLE_TEST.op)),
+            }
+        }
+    };
+    Ok(Value::Boolean(result))
+}
+
 fn missing_test(host: &mut dyn Host, a: &[Value]) -> Ret {
     let (d, t) = datum_and_node(host)?;
     let cmp = Comparison::new(host.types(), d, t)?;
@@ -538,3 +607,94 @@ fn simple_tree(host: &mut dyn Host, a: &[Value]) -> Ret {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod numeric_tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::library::model::testing::Fixture;
+    use crate::types::pattern::SigMatch;
+
+    /// The numeric `simpleTest` agrees with the general one (results, error codes and
+    /// messages) on every operator, field and value, and is picked only where it applies.
+    #[test]
+    fn numeric_simple_test_matches_the_general_one() {
+        let mut fx = Fixture::new();
+        let d = fx.ty(json!({"type": "record", "name": "D", "fields": [
+            {"name": "i", "type": "int"}, {"name": "l", "type": "long"},
+            {"name": "f", "type": "float"}, {"name": "x", "type": "double"}]}));
+        let t = fx.ty(json!({"type": "record", "name": "T", "fields": [
+            {"name": "field", "type": {"type": "enum", "name": "F", "symbols": ["i", "l", "f", "x"]}},
+            {"name": "operator", "type": "string"}, {"name": "value", "type": "double"}]}));
+        let ops = [
+            "==",
+            "!=",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "in",
+            "notIn",
+            "alwaysTrue",
+            "alwaysFalse",
+            "isMissing",
+            "notMissing",
+            "<>",
+        ];
+        let datums = [
+            json!({"i": 3, "l": 9007199254740993i64, "f": 2.5, "x": "nan"}),
+            json!({"i": -7, "l": -2, "f": "-inf", "x": 1e300}),
+        ];
+        let values = [
+            json!(3.0),
+            json!(2.5),
+            json!(-2.0),
+            json!("nan"),
+            json!(9007199254740992.0),
+        ];
+        let types = [d.clone(), t.clone()];
+        let mut compared = 0;
+        for datum in &datums {
+            let datum = fx.val(datum.clone(), &d);
+            for field in ["i", "l", "f", "x"] {
+                for op in ops {
+                    for value in &values {
+                        let node =
+                            fx.val(json!({"field": field, "operator": op, "value": value}), &t);
+                        let args = [datum.clone(), node];
+                        let general = fx.run(simple_test, &types, &args, vec![]);
+                        let numeric = fx.run(simple_test_numeric, &types, &args, vec![]);
+                        match (general, numeric) {
+                            (Ok(g), Ok(n)) => assert!(eq_values(&g, &n), "{field} {op} {value}"),
+                            (Err(g), Err(n)) => assert_eq!(g.to_string(), n.to_string()),
+                            (g, n) => panic!("{field} {op} {value}: {g:?} vs {n:?}"),
+                        }
+                        compared += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 2 * 4 * ops.len() * values.len());
+
+        let pick = |fx: &Fixture, params: Vec<Type>| {
+            let matched = SigMatch {
+                params,
+                ret: Type::Boolean,
+            };
+            numeric_site(&Spec {
+                sig: 0,
+                matched: &matched,
+                types: &fx.types,
+            })
+        };
+        assert!(pick(&fx, vec![d.clone(), t.clone()]));
+        let s = fx.ty(json!({"type": "record", "name": "S", "fields": [
+            {"name": "field", "type": {"type": "enum", "name": "G", "symbols": ["i", "l", "f", "x"]}},
+            {"name": "operator", "type": "string"}, {"name": "value", "type": ["null", "double"]}]}));
+        assert!(!pick(&fx, vec![d.clone(), s]));
+        let e = fx.ty(json!({"type": "record", "name": "E", "fields": [
+            {"name": "i", "type": "int"}, {"name": "s", "type": "string"}]}));
+        assert!(!pick(&fx, vec![e, t]));
+    }
+}
