@@ -90,21 +90,25 @@ pub fn run(a: ScoreArgs) -> Result<ExitCode> {
     let inputs: Vec<(PathBuf, Format)> = if a.inputs.is_empty() {
         vec![(PathBuf::from("-"), a.input_format.unwrap_or(Format::Jsonl))]
     } else {
-        a.inputs
-            .iter()
-            .map(|p| {
-                let f = a
-                    .input_format
-                    .or_else(|| Format::from_path(p))
-                    .unwrap_or(Format::Jsonl);
-                (p.clone(), f)
-            })
-            .collect()
+        let mut v = Vec::with_capacity(a.inputs.len());
+        for p in &a.inputs {
+            let f = match a.input_format {
+                Some(f) => f,
+                None => Format::for_path(p)
+                    .map_err(crate::args::UsageError)?
+                    .unwrap_or(Format::Jsonl),
+            };
+            v.push((p.clone(), f));
+        }
+        v
     };
-    let out_format = a
-        .output_format
-        .or_else(|| a.output.as_deref().and_then(Format::from_path))
-        .unwrap_or(Format::Jsonl);
+    let out_format = match (a.output_format, &a.output) {
+        (Some(f), _) => f,
+        (None, Some(p)) => Format::for_path(p)
+            .map_err(crate::args::UsageError)?
+            .unwrap_or(Format::Jsonl),
+        (None, None) => Format::Jsonl,
+    };
 
     let types = program.types();
     let ctx = InputContext {

@@ -379,6 +379,8 @@ fn bad_command_lines() {
         vec!["score"],
         vec!["score", &model, "--input-format", "xml"],
         vec!["score", &model, "-n", "0"],
+        vec!["score", &model, "data.parquet"],
+        vec!["score", &model, "-o", "out.xlsx"],
         vec!["score", &model, "--bogus"],
         vec!["frobnicate"],
         vec!["verify", &model],

@@ -42,12 +42,27 @@ impl Format {
         }
     }
 
-    /// The format a file name says (`data.csv`, `data.avro`, `data.jsonl.gz`, ...).
-    pub fn from_path(p: &Path) -> Option<Format> {
-        let name = p.file_name()?.to_str()?.to_ascii_lowercase();
+    /// The format a file name says (`data.csv`, `data.avro`, `data.jsonl.gz`, ...):
+    /// `Ok(None)` for a name without an extension (or
+    /// standard input), an error naming the extension when it is not a known format.
+    ///
+    /// # Errors
+    /// An extension that is no format this command reads or writes.
+    pub fn for_path(p: &Path) -> Result<Option<Format>, String> {
+        let Some(name) = p.file_name().and_then(|n| n.to_str()) else {
+            return Ok(None);
+        };
+        let name = name.to_ascii_lowercase();
         let name = name.strip_suffix(".gz").unwrap_or(&name);
-        let ext = name.rsplit_once('.')?.1;
-        Format::from_name(ext)
+        let Some((_, ext)) = name.rsplit_once('.') else {
+            return Ok(None);
+        };
+        Format::from_name(ext).map(Some).ok_or_else(|| {
+            format!(
+                "{}: cannot tell the format from \".{ext}\" (jsonl, avro or csv; name it with --input-format or --output-format)",
+                p.display()
+            )
+        })
     }
 }
 
