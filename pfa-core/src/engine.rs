@@ -125,7 +125,10 @@ impl Program {
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (i, f) in self.inner.funcs.iter().enumerate() {
-            out.push_str(&format!("function {i} {} (params {}, frame {})\n", f.name, f.nparams, f.frame));
+            out.push_str(&format!(
+                "function {i} {} (params {}, frame {})\n",
+                f.name, f.nparams, f.frame
+            ));
             for (pc, ins) in f.code.iter().enumerate() {
                 out.push_str(&format!("  {pc:4}  {ins}\n"));
             }

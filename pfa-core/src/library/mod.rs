@@ -9,32 +9,32 @@
 //! types, function arguments (callbacks), and the engine's random generator.
 
 pub(crate) mod args;
-pub mod core;
-pub mod math;
-pub mod string;
-pub mod parse;
-pub mod cast;
-pub mod regex;
-pub mod bytes;
 pub mod array;
-pub mod map;
+pub mod bytes;
+pub mod cast;
+pub mod core;
 pub mod enums;
 pub mod fixed;
 pub mod impute;
 pub mod interp;
-pub mod time;
-pub mod prob;
-pub mod special;
-pub mod la;
-pub mod metric;
-pub mod rand;
-pub mod link;
 pub mod kernel;
-pub mod stat;
+pub mod la;
+pub mod link;
+pub mod map;
+pub mod math;
+pub mod metric;
 pub mod model;
 pub mod names;
+pub mod parse;
+pub mod prob;
+pub mod rand;
+pub mod regex;
+pub mod special;
+pub mod stat;
+pub mod string;
 #[cfg(test)]
 pub(crate) mod testing;
+pub mod time;
 
 use std::collections::HashMap;
 use std::sync::Arc;
