@@ -454,7 +454,7 @@ impl Core {
                     ($a:expr, $b:expr, $V:ident) => {
                         match (&frame[$a as usize], &frame[$b as usize]) {
                             (Value::$V(x), Value::$V(y)) => (*x, *y),
-                            _ => break Exit::Trap(Trap::Operands(ins)),
+                            _ => break Exit::Trap(Trap::Operands),
                         }
                     };
                 }
@@ -498,7 +498,7 @@ impl Core {
                     ($dst:expr, $src:expr, $V:ident, $put:ident, |$x:ident| $e:expr) => {{
                         let $x = match &frame[$src as usize] {
                             Value::$V(x) => *x,
-                            _ => break Exit::Trap(Trap::Operands(ins)),
+                            _ => break Exit::Trap(Trap::Operands),
                         };
                         $put(&mut frame[$dst as usize], $e)
                     }};
@@ -512,70 +512,22 @@ impl Core {
                         frame[dst as usize] = v;
                     }
                     Instr::AddI { dst, a, b } => {
-                        checked!(
-                            dst,
-                            a,
-                            b,
-                            Int,
-                            put_int,
-                            checked_add,
-                            Trap::Overflow(18000, "int overflow", "+")
-                        )
+                        checked!(dst, a, b, Int, put_int, checked_add, Trap::Overflow)
                     }
                     Instr::SubI { dst, a, b } => {
-                        checked!(
-                            dst,
-                            a,
-                            b,
-                            Int,
-                            put_int,
-                            checked_sub,
-                            Trap::Overflow(18010, "int overflow", "-")
-                        )
+                        checked!(dst, a, b, Int, put_int, checked_sub, Trap::Overflow)
                     }
                     Instr::MulI { dst, a, b } => {
-                        checked!(
-                            dst,
-                            a,
-                            b,
-                            Int,
-                            put_int,
-                            checked_mul,
-                            Trap::Overflow(18020, "int overflow", "*")
-                        )
+                        checked!(dst, a, b, Int, put_int, checked_mul, Trap::Overflow)
                     }
                     Instr::AddL { dst, a, b } => {
-                        checked!(
-                            dst,
-                            a,
-                            b,
-                            Long,
-                            put_long,
-                            checked_add,
-                            Trap::Overflow(18001, "long overflow", "+")
-                        )
+                        checked!(dst, a, b, Long, put_long, checked_add, Trap::Overflow)
                     }
                     Instr::SubL { dst, a, b } => {
-                        checked!(
-                            dst,
-                            a,
-                            b,
-                            Long,
-                            put_long,
-                            checked_sub,
-                            Trap::Overflow(18011, "long overflow", "-")
-                        )
+                        checked!(dst, a, b, Long, put_long, checked_sub, Trap::Overflow)
                     }
                     Instr::MulL { dst, a, b } => {
-                        checked!(
-                            dst,
-                            a,
-                            b,
-                            Long,
-                            put_long,
-                            checked_mul,
-                            Trap::Overflow(18021, "long overflow", "*")
-                        )
+                        checked!(dst, a, b, Long, put_long, checked_mul, Trap::Overflow)
                     }
                     Instr::AddF { dst, a, b } => {
                         compute!(dst, a, b, Float, put_float, |x, y| x + y)
@@ -730,7 +682,7 @@ impl Core {
                     self.ticks = TICKS;
                     clock(self.deadline)
                 }
-                Exit::Trap(t) => Err(t.error()),
+                Exit::Trap(t) => Err(t.error(code.get(p.wrapping_sub(1)))),
                 Exit::Error(e) => Err(e),
             };
             if let Err(e) = r {
@@ -1012,6 +964,7 @@ impl Core {
     /// Runs `callee`, a function that only passes its parameters on to a library
     /// function, by calling that function with the arguments as they are: the same
     /// result, depth count, clock check and error position as running its code.
+    #[inline(always)]
     fn call_direct(
         &mut self,
         prog: &Compiled,
@@ -1322,9 +1275,9 @@ enum Exit {
 #[derive(Clone, Copy)]
 enum Trap {
     /// Operands of the wrong types (an engine bug).
-    Operands(Instr),
-    /// Integer overflow: code, message, operator.
-    Overflow(i32, &'static str, &'static str),
+    Operands,
+    /// Integer overflow.
+    Overflow,
     /// A condition that is not a boolean (an engine bug).
     NotBoolean,
     /// A jump outside the function (an engine bug).
@@ -1334,15 +1287,27 @@ enum Trap {
 impl Trap {
     #[cold]
     #[inline(never)]
-    fn error(self) -> PfaError {
+    /// The error, given the failing instruction.
+    fn error(self, ins: Option<&Instr>) -> PfaError {
         match self {
-            Trap::Operands(ins) => internal(&format!("operands of {ins:?} have the wrong types")),
-            Trap::Overflow(code, msg, fcn) => PfaError::Runtime(RuntimeError {
-                code,
-                message: msg.to_string(),
-                fcn: Some(fcn.to_string()),
-                loc: None,
-            }),
+            Trap::Operands => internal(&format!("operands of {ins:?} have the wrong types")),
+            Trap::Overflow => {
+                let (code, msg, fcn) = match ins {
+                    Some(Instr::AddI { .. }) => (18000, "int overflow", "+"),
+                    Some(Instr::SubI { .. }) => (18010, "int overflow", "-"),
+                    Some(Instr::MulI { .. }) => (18020, "int overflow", "*"),
+                    Some(Instr::AddL { .. }) => (18001, "long overflow", "+"),
+                    Some(Instr::SubL { .. }) => (18011, "long overflow", "-"),
+                    Some(Instr::MulL { .. }) => (18021, "long overflow", "*"),
+                    _ => return internal("overflow in an instruction that cannot overflow"),
+                };
+                PfaError::Runtime(RuntimeError {
+                    code,
+                    message: msg.to_string(),
+                    fcn: Some(fcn.to_string()),
+                    loc: None,
+                })
+            }
             Trap::NotBoolean => internal("condition is not boolean"),
             Trap::PcOutOfRange => internal("pc out of range"),
         }

@@ -103,6 +103,7 @@ enum Op {
 }
 
 impl Op {
+    #[inline]
     fn parse(s: &str) -> Op {
         match s {
             "==" => Op::Eq,
