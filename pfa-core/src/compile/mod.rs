@@ -161,14 +161,8 @@ pub enum OpSpec {
     Emit { src: Slot },
     /// array length as int (for foreach)
     Len { src: Slot },
-    /// `dst = src[idx]` (foreach; idx in range by construction)
-    Item { src: Slot, idx: Slot },
     /// map entries as an array [k0, v0, k1, v1, ...] (for forkey/forval)
     MapItems { src: Slot },
-    /// `slot += 1` on an int
-    Incr { slot: Slot },
-    /// `dst = a < b` on ints
-    LtInt { a: Slot, b: Slot },
 }
 
 /// A user error raised by the `error` form.
@@ -1134,8 +1128,16 @@ impl Compiler {
                 self.null(dst, loc);
             }
             TKind::Foreach(var, arr, body) => {
-                let a = self.temp()?;
-                self.expr(arr, a)?;
+                // A symbol's array is read in place unless the body may assign the
+                // symbol (the loop runs over the array as it was at the start).
+                let a = match arr.kind {
+                    TKind::Local(s) if !writes_slot(body, s) => s,
+                    _ => {
+                        let a = self.temp()?;
+                        self.expr(arr, a)?;
+                        a
+                    }
+                };
                 self.foreach(a, *var, None, body, loc)?;
                 self.null(dst, loc);
             }
@@ -1442,25 +1444,60 @@ impl Compiler {
         body: &TExpr,
         loc: LocId,
     ) -> R<()> {
+        // The index stays below the length (an int), so stepping it cannot overflow.
         let len = self.temp()?;
         let idx = self.temp()?;
-        let flag = self.temp()?;
+        let one = self.temp()?;
         self.op(OpSpec::Len { src: a }, len, loc);
         let zero = self.konst(Value::Int(0));
         self.emit(Instr::Const { dst: idx, k: zero }, loc);
-        let top = self.pc();
-        self.op(OpSpec::LtInt { a: idx, b: len }, flag, loc);
-        let j = self.emit(Instr::JumpIfFalse { cond: flag, to: 0 }, loc);
-        self.op(OpSpec::Item { src: a, idx }, var, loc);
-        self.op(OpSpec::Incr { slot: idx }, idx, loc);
+        let k1 = self.konst(Value::Int(1));
+        self.emit(Instr::Const { dst: one, k: k1 }, loc);
+        let j = self.emit(
+            Instr::UnlessLtI {
+                a: idx,
+                b: len,
+                to: 0,
+            },
+            loc,
+        );
+        let first = self.pc();
+        let step = Instr::AddI {
+            dst: idx,
+            a: idx,
+            b: one,
+        };
+        self.emit(
+            Instr::Item {
+                dst: var,
+                src: a,
+                idx,
+            },
+            loc,
+        );
+        self.emit(step, loc);
         if let Some(v) = val {
-            self.op(OpSpec::Item { src: a, idx }, v, loc);
-            self.op(OpSpec::Incr { slot: idx }, idx, loc);
+            self.emit(
+                Instr::Item {
+                    dst: v,
+                    src: a,
+                    idx,
+                },
+                loc,
+            );
+            self.emit(step, loc);
         }
         let mark = self.next;
         self.expr(body, SINK)?;
         self.free_to(mark);
-        self.emit(Instr::Loop { to: top }, loc);
+        self.emit(
+            Instr::LoopLtI {
+                a: idx,
+                b: len,
+                to: first,
+            },
+            loc,
+        );
         let end = self.pc();
         self.patch(j, end);
         Ok(())

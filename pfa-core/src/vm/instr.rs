@@ -316,6 +316,8 @@ pub enum Instr {
         start: Slot,
         n: u16,
     },
+    /// `dst = src[idx]` for an array in `src` and an int index in range (`foreach`).
+    Item { dst: Slot, src: Slot, idx: Slot },
     /// `dst = convs[conv](src)`
     Convert { dst: Slot, src: Slot, conv: u32 },
     /// Walk `paths[path]` from `src` (index/key operands in slots).
@@ -480,6 +482,7 @@ impl Instr {
             | Instr::CallNative { dst, .. }
             | Instr::CallUser { dst, .. }
             | Instr::CallDyn { dst, .. }
+            | Instr::Item { dst, .. }
             | Instr::Convert { dst, .. }
             | Instr::Path { dst, .. }
             | Instr::Op { dst, .. } => Some(dst),

@@ -650,6 +650,18 @@ impl Core {
                             break Exit::Tick;
                         }
                     }
+                    Instr::Item { dst, src, idx } => {
+                        let item = match (&frame[src as usize], &frame[idx as usize]) {
+                            (Value::Array(a), Value::Int(i)) => {
+                                usize::try_from(*i).ok().and_then(|i| a.get(i)).cloned()
+                            }
+                            _ => None,
+                        };
+                        match item {
+                            Some(v) => frame[dst as usize] = v,
+                            None => break Exit::Trap(Trap::Item),
+                        }
+                    }
                     Instr::Convert { dst, src, conv } => {
                         let v = frame[src as usize].clone();
                         frame[dst as usize] = prog.convs[conv as usize].apply(v);
@@ -1280,6 +1292,8 @@ enum Trap {
     Overflow,
     /// A condition that is not a boolean (an engine bug).
     NotBoolean,
+    /// A loop item out of range or not in an array (an engine bug).
+    Item,
     /// A jump outside the function (an engine bug).
     PcOutOfRange,
 }
@@ -1309,6 +1323,7 @@ impl Trap {
                 })
             }
             Trap::NotBoolean => internal("condition is not boolean"),
+            Trap::Item => internal("loop index out of range"),
             Trap::PcOutOfRange => internal("pc out of range"),
         }
     }
@@ -1428,5 +1443,31 @@ mod tests {
             }
             other => panic!("expected a runtime error, got {other:?}"),
         }
+    }
+
+    /// `foreach` runs over the array as it was at the start, also when the body
+    /// assigns the symbol holding it; `forkey`/`forval` see every entry once.
+    #[test]
+    fn loops_over_collections() {
+        let doc = r#"{"input": {"type": "array", "items": "int"}, "output": "int", "action": [
+          {"let": {"xs": "input", "n": 0}},
+          {"foreach": "x", "in": "xs", "seq": true, "do": [
+            {"set": {"xs": {"new": [], "type": {"type": "array", "items": "int"}}}},
+            {"set": {"n": {"+": [{"*": ["n", 10]}, "x"]}}}]},
+          {"foreach": "x", "in": "input", "seq": true, "do": {"set": {"n": {"+": ["n", "x"]}}}},
+          "n"]}"#;
+        assert_eq!(
+            run_one(doc, serde_json::json!([1, 2, 3])).expect("runs"),
+            serde_json::json!(129)
+        );
+        let doc = r#"{"input": {"type": "map", "values": "string"}, "output": "string", "action": [
+          {"let": {"s": {"string": ""}}},
+          {"forkey": "k", "forval": "v", "in": "input", "do":
+            {"set": {"s": {"s.concat": ["s", {"s.concat": ["k", "v"]}]}}}},
+          "s"]}"#;
+        assert_eq!(
+            run_one(doc, serde_json::json!({"a": "1", "b": "22"})).expect("runs"),
+            serde_json::json!("a1b22")
+        );
     }
 }

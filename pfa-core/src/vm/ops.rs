@@ -352,16 +352,6 @@ impl Core {
                 Value::Array(a) => Ok(Value::Int(a.len().min(i32::MAX as usize) as i32)),
                 _ => Err(internal("length of non-array")),
             },
-            OpSpec::Item { src, idx } => {
-                let i = index_of(&self.stack[base..], *idx)? as usize;
-                match &self.stack[slot(*src)] {
-                    Value::Array(a) => a
-                        .get(i)
-                        .cloned()
-                        .ok_or_else(|| internal("loop index out of range")),
-                    _ => Err(internal("item of non-array")),
-                }
-            }
             OpSpec::MapItems { src } => match &self.stack[slot(*src)] {
                 Value::Map(m) => {
                     let mut out = Vec::with_capacity(m.len() * 2);
@@ -372,14 +362,6 @@ impl Core {
                     Ok(Value::Array(Arc::new(out)))
                 }
                 _ => Err(internal("entries of non-map")),
-            },
-            OpSpec::Incr { slot: s } => match &self.stack[slot(*s)] {
-                Value::Int(i) => Ok(Value::Int(i.wrapping_add(1))),
-                _ => Err(internal("increment of non-int")),
-            },
-            OpSpec::LtInt { a, b } => match (&self.stack[slot(*a)], &self.stack[slot(*b)]) {
-                (Value::Int(x), Value::Int(y)) => Ok(Value::Boolean(x < y)),
-                _ => Err(internal("comparison of non-ints")),
             },
         }
     }
