@@ -64,6 +64,22 @@ pub trait Host {
     fn call_fcn_mut(&mut self, i: usize, args: &mut [Value]) -> Result<Value, PfaError> {
         self.call_fcn(i, args)
     }
+    /// The native that function argument `i` calls, if all the function does is pass
+    /// its arguments, unchanged and in order, to one library function. A native that
+    /// recognizes it may do that work itself through [`Host::call_fcn_inline`].
+    fn fcn_forwards_to(&self, _i: usize) -> Option<NativeFn> {
+        None
+    }
+    /// Runs `f` in place of a call of function argument `i` (one that
+    /// [`Host::fcn_forwards_to`] named): the engine accounts for the call around it
+    /// (call depth, clock, error position, conversion of the result).
+    fn call_fcn_inline(
+        &mut self,
+        _i: usize,
+        f: &mut dyn FnMut() -> Result<Value, PfaError>,
+    ) -> Result<Value, PfaError> {
+        f()
+    }
     /// The engine's random generator (seeded per instance from `randseed`).
     fn rng(&mut self) -> &mut dyn RandomSource;
 }

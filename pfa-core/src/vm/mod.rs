@@ -16,7 +16,7 @@ use crate::check::Predef;
 use crate::compile::{ArgSlot, Compiled, FcnArg, Func, NativeSite};
 use crate::engine::EmitFn;
 use crate::error::{PfaError, RuntimeError};
-use crate::library::{Host, RandomSource};
+use crate::library::{Host, NativeFn, RandomSource};
 use crate::syntax::ast::{Method, TryFilter};
 use crate::types::{Type, TypeTable};
 use crate::value::json::{to_json, JsonStyle};
@@ -986,6 +986,31 @@ impl Core {
         nb: usize,
         args: &[Value],
     ) -> Result<Value, PfaError> {
+        self.forward(prog, callee, site, clo, |m, s| {
+            (s.f)(
+                &mut NativeHost {
+                    m,
+                    prog,
+                    site: s,
+                    base: nb,
+                    frame: callee.frame,
+                },
+                args,
+            )
+        })
+    }
+
+    /// The accounting of a call of `callee`, which forwards to call site `site`,
+    /// around `run`, which does the library function's work.
+    #[inline(always)]
+    fn forward(
+        &mut self,
+        prog: &Compiled,
+        callee: &Func,
+        site: u32,
+        clo: &Closure,
+        run: impl FnOnce(&mut Core, &NativeSite) -> Result<Value, PfaError>,
+    ) -> Result<Value, PfaError> {
         let s = prog
             .sites
             .get(site as usize)
@@ -995,16 +1020,7 @@ impl Core {
         }
         self.tick()?;
         self.depth += 1;
-        let r = (s.f)(
-            &mut NativeHost {
-                m: self,
-                prog,
-                site: s,
-                base: nb,
-                frame: callee.frame,
-            },
-            args,
-        );
+        let r = run(self, s);
         self.depth -= 1;
         let v = r.map_err(|e| locate(fcn_error(e, s), prog, callee, 0))?;
         Ok(match &clo.ret_conv {
@@ -1091,6 +1107,34 @@ impl Host for NativeHost<'_> {
         } else {
             self.m
                 .call_closure(self.prog, &f.clo, self.base, self.frame, args)
+        }
+    }
+
+    fn fcn_forwards_to(&self, i: usize) -> Option<NativeFn> {
+        let f = self.fcn_arg(i).ok()?;
+        if !f.direct {
+            return None;
+        }
+        let site = self.prog.funcs.get(f.clo.func)?.direct?;
+        Some(self.prog.sites.get(site as usize)?.f)
+    }
+
+    fn call_fcn_inline(
+        &mut self,
+        i: usize,
+        f: &mut dyn FnMut() -> Result<Value, PfaError>,
+    ) -> Result<Value, PfaError> {
+        let a = self.fcn_arg(i)?;
+        let callee = self
+            .prog
+            .funcs
+            .get(a.clo.func)
+            .ok_or_else(|| internal("bad closure"))?;
+        match callee.direct {
+            Some(site) if a.direct => self.m.forward(self.prog, callee, site, &a.clo, |_, _| f()),
+            _ => Err(internal(
+                "function argument does not forward to a library function",
+            )),
         }
     }
 
@@ -1469,5 +1513,49 @@ mod tests {
             run_one(doc, serde_json::json!({"a": "1", "b": "22"})).expect("runs"),
             serde_json::json!("a1b22")
         );
+    }
+
+    /// A tree walk whose test function only forwards to the numeric `simpleTest` runs
+    /// the test in place: the same results and errors as a walk through any other
+    /// test function.
+    #[test]
+    fn tree_walk_with_inline_test_matches_the_called_test() {
+        let doc = |test: &str| {
+            format!(
+                r#"{{"input": {{"type": "record", "name": "D", "fields": [
+                    {{"name": "a", "type": "double"}}, {{"name": "b", "type": "int"}}]}},
+                  "output": "string",
+                  "cells": {{"tree": {{"type": {{"type": "record", "name": "T", "fields": [
+                      {{"name": "field", "type": {{"type": "enum", "name": "F", "symbols": ["a", "b"]}}}},
+                      {{"name": "operator", "type": "string"}}, {{"name": "value", "type": "double"}},
+                      {{"name": "pass", "type": ["string", "T"]}}, {{"name": "fail", "type": ["string", "T"]}}]}},
+                    "init": {{"field": "a", "operator": "<", "value": 0.5,
+                      "pass": {{"T": {{"field": "b", "operator": ">=", "value": 2,
+                                      "pass": {{"string": "ab"}}, "fail": {{"string": "aB"}}}}}},
+                      "fail": {{"T": {{"field": "b", "operator": "bogus", "value": 1,
+                                      "pass": {{"string": "x"}}, "fail": {{"string": "y"}}}}}}}}}}}},
+                  "action": [{{"model.tree.simpleWalk": ["input", {{"cell": "tree"}},
+                    {{"params": [{{"d": "D"}}, {{"t": "T"}}], "ret": "boolean", "do": {test}}}]}}]}}"#
+            )
+        };
+        let inline = doc(r#"{"model.tree.simpleTest": ["d", "t"]}"#);
+        let called = doc(r#"[{"let": {"r": {"model.tree.simpleTest": ["d", "t"]}}}, "r"]"#);
+        for input in [
+            serde_json::json!({"a": 0.2, "b": 3}),
+            serde_json::json!({"a": 0.2, "b": 1}),
+            serde_json::json!({"a": 0.9, "b": 1}),
+        ] {
+            let x = run_one(&inline, input.clone());
+            let y = run_one(&called, input.clone());
+            match (x, y) {
+                (Ok(x), Ok(y)) => assert_eq!(x, y),
+                (Err(crate::PfaError::Runtime(x)), Err(crate::PfaError::Runtime(y))) => {
+                    assert_eq!((x.code, &x.message, &x.fcn), (y.code, &y.message, &y.fcn));
+                    assert_eq!(x.code, 32000);
+                    assert!(x.loc.is_some() && y.loc.is_some());
+                }
+                (x, y) => panic!("{input}: {x:?} vs {y:?}"),
+            }
+        }
     }
 }
