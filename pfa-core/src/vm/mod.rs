@@ -1348,7 +1348,10 @@ impl Trap {
     /// The error, given the failing instruction.
     fn error(self, ins: Option<&Instr>) -> PfaError {
         match self {
-            Trap::Operands => internal(&format!("operands of {ins:?} have the wrong types")),
+            Trap::Operands => match ins {
+                Some(ins) => internal(&format!("operands of {ins:?} have the wrong types")),
+                None => internal("operands of the wrong types"),
+            },
             Trap::Overflow => {
                 let (code, msg, fcn) = match ins {
                     Some(Instr::AddI { .. }) => (18000, "int overflow", "+"),
