@@ -107,23 +107,12 @@ pub fn set_path(
     }
 }
 
-/// Whether a value (of some union type) belongs to type `ty`.
+/// Whether a value (of some union type) belongs to type `ty` (a branch, or a union of
+/// branches as a `cast` case may name).
 pub fn value_is(v: &Value, ty: &Type) -> bool {
-    match (v, ty) {
-        (_, Type::Union(ts)) => ts.iter().any(|t| value_is(v, t)),
-        (Value::Null, Type::Null)
-        | (Value::Boolean(_), Type::Boolean)
-        | (Value::Int(_), Type::Int)
-        | (Value::Long(_), Type::Long)
-        | (Value::Float(_), Type::Float)
-        | (Value::Double(_), Type::Double)
-        | (Value::String(_), Type::String)
-        | (Value::Bytes(_), Type::Bytes)
-        | (Value::Array(_), Type::Array(_))
-        | (Value::Map(_), Type::Map(_)) => true,
-        (Value::Fixed(a, _), Type::Fixed(b)) | (Value::Enum(a, _), Type::Enum(b)) => a == b,
-        (Value::Record(r), Type::Record(b)) => r.ty == *b,
-        _ => false,
+    match ty {
+        Type::Union(ts) => ts.iter().any(|t| v.is_branch(t)),
+        t => v.is_branch(t),
     }
 }
 
