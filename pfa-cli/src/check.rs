@@ -48,6 +48,24 @@ fn method_name(m: Method) -> &'static str {
     }
 }
 
+/// Every problem of a model that failed to load: the checker goes on after each
+/// independent error; `first` (what loading reported) stands alone if the document
+/// cannot be read again.
+fn all_errors(m: &crate::args::ModelArgs, first: PfaError) -> Vec<PfaError> {
+    let json = pfa_core::syntax::read_file(&m.model).and_then(|t| pfa_core::syntax::read_text(&t));
+    match json {
+        Ok(j) => {
+            let all = Program::diagnose(&j, &crate::load_options(m));
+            if all.is_empty() {
+                vec![first]
+            } else {
+                all
+            }
+        }
+        Err(_) => vec![first],
+    }
+}
+
 /// Runs `pfa check`.
 pub fn check(a: CheckArgs) -> Result<ExitCode> {
     let model = &a.model.model;
@@ -79,24 +97,30 @@ pub fn check(a: CheckArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
+            let errors = all_errors(&a.model, e);
             if a.json {
-                let lc = error_line_col(model, &e);
-                let loc = error_loc(&e);
-                let out = json!({
-                    "ok": false,
-                    "errors": [{
-                        "class": e.class(),
-                        "code": e.code(),
-                        "message": e.message(),
-                        "path": loc.map(|l| l.path.clone()),
-                        "mark": loc.and_then(|l| l.mark.clone()),
-                        "line": lc.map(|x| x.0),
-                        "column": lc.map(|x| x.1),
-                    }],
-                });
+                let items: Vec<Json> = errors
+                    .iter()
+                    .map(|e| {
+                        let lc = error_line_col(model, e);
+                        let loc = error_loc(e);
+                        json!({
+                            "class": e.class(),
+                            "code": e.code(),
+                            "message": e.message(),
+                            "path": loc.map(|l| l.path.clone()),
+                            "mark": loc.and_then(|l| l.mark.clone()),
+                            "line": lc.map(|x| x.0),
+                            "column": lc.map(|x| x.1),
+                        })
+                    })
+                    .collect();
+                let out = json!({"ok": false, "errors": items});
                 outln!("{out}");
             } else {
-                errln!("{}", describe_error(model, &e));
+                for e in &errors {
+                    errln!("{}", describe_error(model, e));
+                }
             }
             Ok(ExitCode::from(1))
         }

@@ -620,3 +620,29 @@ fn closed_stdout_is_no_panic() {
         assert!(!stderr(&o).contains("panicked"), "{args:?}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn check_lists_every_error_with_its_place() {
+    let dir = scratch("check-errors");
+    let model = write(
+        &dir,
+        "bad.json",
+        r#"{"input": "int", "output": "int",
+ "action": [
+   {"let": {"x": {"+": ["input", ["oops"]]}}},
+   {"nosuch.function": ["x"]},
+   "input"],
+ "fcns": {"f": {"params": [{"a": "int"}], "ret": "string", "do": "a"}}}"#,
+    );
+    let o = pfa(&["check", &model]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        err.contains("fcns.f") && err.contains("action[0].let.x") && err.contains("action[1]"),
+        "{err}"
+    );
+    // Each line has file:line:col.
+    assert!(lines.iter().all(|l| l.contains("bad.json:")), "{err}");
+}

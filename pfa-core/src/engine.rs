@@ -85,6 +85,21 @@ impl Program {
         })
     }
 
+    /// Checks a document without building engines and returns every problem found: all
+    /// independent type and scope errors of the routines and functions (checking goes on
+    /// after each), or the one syntax or initialization error that stopped it. Empty
+    /// means the document loads.
+    pub fn diagnose(json: &Json, opts: &LoadOptions) -> Vec<PfaError> {
+        let doc = match crate::syntax::read_document(json) {
+            Ok(d) => d,
+            Err(e) => return vec![e],
+        };
+        match crate::check::check_all(&doc, crate::library::Registry::shared(), opts) {
+            Ok(_) => Vec::new(),
+            Err(es) => es,
+        }
+    }
+
     /// Creates engine instance 0 of 1 and runs no phase yet (call [`Engine::begin`]).
     pub fn engine(&self) -> Result<Engine, PfaError> {
         Ok(self.engines(1)?.remove(0))

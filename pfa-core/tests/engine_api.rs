@@ -228,3 +228,41 @@ fn avro_sources_initialize_cells_and_pools() {
     assert!(err.to_string().contains("cell \"w\""), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn diagnose_reports_every_independent_error() {
+    let doc = serde_json::json!({
+        "input": "int", "output": "int",
+        "action": [
+            {"let": {"x": {"+": ["input", ["not a number"]]}}},
+            {"let": {"y": {"+": ["x", 1]}}},
+            {"nosuch.function": ["y"]},
+            {"set": {"input": 1}},
+            "input"
+        ],
+        "fcns": {"f": {"params": [{"a": "int"}], "ret": "string", "do": "a"}}
+    });
+    let errors = Program::diagnose(&doc, &LoadOptions::default());
+    let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    // The bad let, the unknown function, the read-only input and the bad return type;
+    // no follow-on error for the uses of x.
+    assert_eq!(errors.len(), 4, "{text:#?}");
+    assert!(
+        text.iter().any(|t| t.contains("action[0].let.x")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter().any(|t| t.contains("nosuch.function")),
+        "{text:#?}"
+    );
+    assert!(text.iter().any(|t| t.contains("read-only")), "{text:#?}");
+    assert!(text.iter().any(|t| t.contains("fcns")), "{text:#?}");
+    // Loading reports the first of them.
+    let first = Program::from_json(&doc, &LoadOptions::default())
+        .err()
+        .unwrap();
+    assert_eq!(first.to_string(), text[0]);
+    // A valid document has none.
+    let ok = serde_json::json!({"input": "int", "output": "int", "action": ["input"]});
+    assert!(Program::diagnose(&ok, &LoadOptions::default()).is_empty());
+}

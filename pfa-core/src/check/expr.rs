@@ -29,6 +29,17 @@ fn texpr(ty: Type, loc: LocId, kind: TKind) -> TExpr {
     }
 }
 
+/// Stands in for an expression that failed to check (the program is rejected anyway);
+/// as a never-returning expression it fits any type, so it causes no follow-on errors.
+fn invalid(loc: LocId) -> TExpr {
+    TExpr {
+        ty: Type::Null,
+        diverges: true,
+        loc,
+        kind: TKind::Const(Value::Null),
+    }
+}
+
 fn null_expr(loc: LocId) -> TExpr {
     texpr(Type::Null, loc, TKind::Const(Value::Null))
 }
@@ -107,7 +118,16 @@ impl Checker<'_> {
         let mut out = Vec::with_capacity(exprs.len());
         let mut diverges = false;
         for e in exprs {
-            let t = self.expr(e)?;
+            // An error in one expression is recorded and checking goes on with the next,
+            // so that one load reports every independent problem.
+            let t = match self.expr(e) {
+                Ok(t) => t,
+                Err(err) => {
+                    self.errors.push(err);
+                    self.tainted += 1;
+                    invalid(e.loc)
+                }
+            };
             diverges |= t.diverges;
             out.push(t);
         }
@@ -182,6 +202,10 @@ impl Checker<'_> {
         let loc = e.loc;
         let c = |v: Value, t: Type| Ok(texpr(t, loc, TKind::Const(v)));
         match &e.kind {
+            ExprKind::Ref(name) if self.poisoned.contains(name) => {
+                self.tainted += 1;
+                Ok(invalid(loc))
+            }
             ExprKind::Ref(name) => match self.lookup(name) {
                 Some((slot, ty)) => Ok(texpr(ty, loc, TKind::Local(slot))),
                 None => Err(self.semantic(loc, format!("unknown symbol \"{name}\""))),
@@ -704,8 +728,22 @@ impl Checker<'_> {
         }
         let mut vals = Vec::new();
         for (name, x) in bs {
-            let v = self.sealed(x)?;
-            vals.push((name, v));
+            let before = self.tainted;
+            match self.sealed(x) {
+                Ok(v) if v.diverges && self.tainted > before => {
+                    // Never returns only because something inside failed to check.
+                    self.declare_new(name, Type::Null, loc)?;
+                    self.poisoned.insert(name.clone());
+                }
+                Ok(v) => vals.push((name, v)),
+                Err(err) => {
+                    // Declare the symbol anyway (marked invalid) so that later uses do not
+                    // report follow-on "unknown symbol" errors.
+                    self.errors.push(err);
+                    self.declare_new(name, Type::Null, loc)?;
+                    self.poisoned.insert(name.clone());
+                }
+            }
         }
         let mut out = Vec::new();
         for (name, v) in vals {
@@ -1362,6 +1400,11 @@ impl Checker<'_> {
             }
         }
         let Some((si, m)) = found else {
+            if typed.iter().flatten().any(|t| t.diverges) {
+                // An argument that failed to check (or never returns): nothing more to say.
+                self.tainted += 1;
+                return Ok(invalid(loc));
+            }
             let shown: Vec<String> = arg_types.iter().map(|t| self.show(t)).collect();
             return Err(self.semantic(
                 loc,

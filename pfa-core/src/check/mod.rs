@@ -119,10 +119,30 @@ pub struct Checked {
     pub warnings: Vec<String>,
 }
 
-/// Checks a document.
+/// Checks a document; the first error if it has any.
 pub fn check(doc: &Document, reg: &Registry, opts: &LoadOptions) -> Result<Checked, PfaError> {
-    let mut c = Checker::new(doc, reg, opts)?;
-    c.run()
+    check_all(doc, reg, opts).map_err(|mut es| es.swap_remove(0))
+}
+
+/// Checks a document, reporting every error found (in document order where they are
+/// independent; errors that stop checking early, such as bad types, come alone).
+pub fn check_all(
+    doc: &Document,
+    reg: &Registry,
+    opts: &LoadOptions,
+) -> Result<Checked, Vec<PfaError>> {
+    let mut c = Checker::new(doc, reg, opts).map_err(|e| vec![e])?;
+    match c.run() {
+        Ok(checked) if c.errors.is_empty() => Ok(checked),
+        Ok(_) => Err(std::mem::take(&mut c.errors)),
+        Err(e) => {
+            let mut all = std::mem::take(&mut c.errors);
+            if !all.contains(&e) {
+                all.push(e);
+            }
+            Err(all)
+        }
+    }
 }
 
 /// What the checker knows about a user function.
@@ -154,6 +174,13 @@ pub(crate) struct Checker<'a> {
     /// Update functions given to cell-to/pool-to, to check after all functions are known.
     pub update_fns: Vec<(usize, LocId)>,
     pub warnings: Vec<String>,
+    /// Errors recorded while checking goes on (see `check_all`).
+    pub errors: Vec<PfaError>,
+    /// Symbols whose declaration failed: uses of them report nothing more.
+    pub poisoned: std::collections::HashSet<String>,
+    /// How many stand-ins for failed expressions have been made (to tell them apart from
+    /// expressions that genuinely never return).
+    pub tainted: usize,
     pub method: Method,
     pub output: Type,
 }
@@ -174,6 +201,9 @@ impl<'a> Checker<'a> {
             effects: Vec::new(),
             update_fns: Vec::new(),
             warnings: Vec::new(),
+            errors: Vec::new(),
+            poisoned: Default::default(),
+            tainted: 0,
             method: doc.method,
             output: Type::Null,
         })
@@ -235,9 +265,13 @@ impl<'a> Checker<'a> {
 
         for (name, def) in &doc.fcns {
             let (idx, sig) = self.user_fns[name].clone();
-            let f = self.check_fcn_body(&format!("u.{name}"), idx, &sig, def, None)?;
-            self.funcs[idx] = Some(f);
+            self.poisoned.clear();
+            match self.check_fcn_body(&format!("u.{name}"), idx, &sig, def, None) {
+                Ok(f) => self.funcs[idx] = Some(f),
+                Err(e) => self.errors.push(e),
+            }
         }
+        self.poisoned.clear();
 
         let version = doc.version.is_some();
         let fold = doc.method == Method::Fold;
@@ -313,6 +347,9 @@ impl<'a> Checker<'a> {
         self.check_update_fns()?;
         self.check_options()?;
 
+        if let Some(first) = self.errors.first() {
+            return Err(first.clone());
+        }
         let mut funcs = Vec::with_capacity(self.funcs.len());
         for (i, f) in self.funcs.drain(..).enumerate() {
             match f {
@@ -410,6 +447,7 @@ impl<'a> Checker<'a> {
         let idx = self.funcs.len();
         self.funcs.push(None);
         self.effects.push((false, Vec::new()));
+        self.poisoned.clear();
         let mut ctx = FnCtx::new(idx, false);
         let mut ptypes = Vec::new();
         for p in &params {
