@@ -4,17 +4,20 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::deviations::Deviations;
 use crate::report::{format_baseline, parse_baseline, regressions, Aggregate};
 use crate::suite::{run_suite, SuiteEngine, SuiteOptions};
-use crate::vectors::{run_vectors, vector_files, VectorEngine};
+use crate::vectors::{run_vectors_with, vector_files, VectorEngine};
 
 /// Usage text.
 pub const USAGE: &str = "\
 usage:
   pfa-conformance suite PATH [--function NAME]... [--report-json FILE]
                   [--baseline FILE] [--write-baseline FILE] [--threads N]
+                  [--deviations FILE] [--dump-failures FILE]
   pfa-conformance vectors PATH... [--report-json FILE]
                   [--baseline FILE] [--write-baseline FILE] [--threads N]
+                  [--deviations FILE] [--dump-failures FILE]
 
 suite    runs the function-library suite (pfa-tests.json, plain or gzip)
 vectors  runs engine vectors (*.jsonl, *.jsonl.gz files, or directories of them)
@@ -24,6 +27,10 @@ vectors  runs engine vectors (*.jsonl, *.jsonl.gz files, or directories of them)
 --write-baseline FILE  write the sorted names (functions or vector ids) whose trials all pass
 --baseline FILE        exit 1 if a name listed in FILE no longer fully passes
 --threads N            worker threads (default: available cores)
+--deviations FILE      JSONL list of trials (function + sample) or vectors (id) where
+                       pfa-core deliberately differs from the recording: their failures
+                       are counted as deviations and do not keep a name out of the baseline
+--dump-failures FILE   write every failed trial (suite) or failing vector as JSONL
 
 Exit status: 0 ok, 1 a panic or a baseline regression, 2 bad usage or unreadable input.";
 
@@ -53,6 +60,10 @@ pub struct Args {
     pub write_baseline: Option<PathBuf>,
     /// `--threads` (0 = available cores).
     pub threads: usize,
+    /// `--deviations`
+    pub deviations: Option<PathBuf>,
+    /// `--dump-failures`
+    pub dump_failures: Option<PathBuf>,
 }
 
 /// Parses the arguments after the program name.
@@ -75,6 +86,8 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
         baseline: None,
         write_baseline: None,
         threads: 0,
+        deviations: None,
+        dump_failures: None,
     };
     while let Some(arg) = it.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -104,6 +117,8 @@ pub fn parse_args(args: &[String]) -> Result<Args, String> {
             "--report-json" => a.report_json = Some(PathBuf::from(value()?)),
             "--baseline" => a.baseline = Some(PathBuf::from(value()?)),
             "--write-baseline" => a.write_baseline = Some(PathBuf::from(value()?)),
+            "--deviations" => a.deviations = Some(PathBuf::from(value()?)),
+            "--dump-failures" => a.dump_failures = Some(PathBuf::from(value()?)),
             "--threads" => {
                 let v = value()?;
                 a.threads = v
@@ -150,6 +165,16 @@ pub fn execute(
         },
         None => None,
     };
+    let deviations = match &args.deviations {
+        Some(p) => match Deviations::load(p) {
+            Ok(d) => d,
+            Err(e) => {
+                let _ = writeln!(out, "error: {e}");
+                return 2;
+            }
+        },
+        None => Deviations::default(),
+    };
     let source = args
         .paths
         .iter()
@@ -161,11 +186,19 @@ pub fn execute(
             let opts = SuiteOptions {
                 functions: args.functions.clone(),
                 threads,
+                deviations: deviations.clone(),
+                dump_failures: args.dump_failures.is_some(),
             };
             run_suite(&args.paths[0], suite_engine, &opts)
         }
         Command::Vectors => match vector_files(&args.paths) {
-            Ok(files) => run_vectors(&files, vector_engine, threads),
+            Ok(files) => run_vectors_with(
+                &files,
+                vector_engine,
+                threads,
+                &deviations,
+                args.dump_failures.is_some(),
+            ),
             Err(e) => {
                 let _ = writeln!(out, "error: {e}");
                 return 2;
@@ -173,7 +206,29 @@ pub fn execute(
         },
     };
     let _ = write!(out, "{}", agg.to_text(&source));
+    // Listed deviations of names that were run but never met: the list is out of date.
+    let unmatched = deviations
+        .entries()
+        .into_iter()
+        .filter(|(name, key)| {
+            agg.by_name.contains_key(name)
+                && !agg.deviations_failing.contains(key)
+                && !agg.deviations_passing.contains(key)
+        })
+        .count();
+    if unmatched > 0 {
+        let _ = writeln!(
+            out,
+            "note: {unmatched} listed deviations of names that were run matched no trial"
+        );
+    }
     let mut status = 0;
+    if let Some(p) = &args.dump_failures {
+        if let Err(e) = std::fs::write(p, agg.dump_text()) {
+            let _ = writeln!(out, "error: cannot write {}: {e}", p.display());
+            status = 2;
+        }
+    }
     if let Some(p) = &args.report_json {
         let text = serde_json::to_string_pretty(&agg.to_json()).unwrap_or_default() + "\n";
         if let Err(e) = std::fs::write(p, text) {

@@ -13,6 +13,7 @@
 pub mod backend;
 pub mod cli;
 pub mod compare;
+pub mod deviations;
 pub mod guard;
 pub mod outcome;
 pub mod pool;

@@ -12,6 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::Value as Json;
 
 use crate::compare::{sort_unordered, Comparator, Mode};
+use crate::deviations::Deviations;
 use crate::guard::guarded;
 use crate::outcome::{describe_outcome, Failure, Outcome};
 use crate::pool::run_parallel;
@@ -158,7 +159,18 @@ impl Example {
         parse_trial(json, self.input_fields.as_deref())
             .map_err(|e| format!("{}: trial {i}: {e}", self.function))
     }
+
+    /// The sample of trial `i` exactly as the file has it (before undeclared keys are
+    /// removed), if the trial is an object with a sample.
+    pub fn raw_sample(&self, i: usize) -> Option<Json> {
+        let raw = self.trials.get(i)?;
+        match serde_json::from_str::<Json>(raw.get()).ok()? {
+            Json::Object(mut m) => m.remove("sample"),
+            _ => None,
+        }
+    }
 }
+
 fn parse_trial(t: Json, fields: Option<&[String]>) -> Result<Trial, String> {
     let Json::Object(mut t) = t else {
         return Err("not an object".into());
@@ -348,8 +360,62 @@ fn describe_expect(e: &Expect) -> String {
     }
 }
 
+fn expect_json(e: &Expect) -> Json {
+    match e {
+        Expect::Value(j) => j.clone(),
+        Expect::Error(c) => serde_json::json!({ "error": c }),
+        Expect::Success => Json::Null,
+    }
+}
+
+fn outcome_json(o: &Outcome) -> Json {
+    match o {
+        Ok(j) => j.clone(),
+        Err(f) => serde_json::json!({ "failure": f.describe() }),
+    }
+}
+
 /// Runs one example on an engine and counts its trials into `agg`.
 pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) {
+    run_example_with(engine, ex, &Deviations::default(), agg);
+}
+
+/// Notes a failed trial: whether it is a listed deviation, and its dump line.
+fn note_failure(
+    ex: &Example,
+    i: usize,
+    expected: impl FnOnce() -> Json,
+    actual: impl FnOnce() -> Json,
+    deviations: &Deviations,
+    agg: &mut Aggregate,
+) {
+    if deviations.has_function(&ex.function) {
+        if let Some(key) = ex
+            .raw_sample(i)
+            .and_then(|s| deviations.trial_key(&ex.function, &s))
+        {
+            agg.deviation(&ex.function, ex.oracle_doubt, key);
+        }
+    }
+    agg.dump((ex.index, i), || {
+        serde_json::json!({
+            "function": ex.function,
+            "sample": ex.raw_sample(i).unwrap_or(Json::Null),
+            "expected": expected(),
+            "actual": actual(),
+        })
+        .to_string()
+    });
+}
+
+/// Runs one example on an engine, counting its trials into `agg` and matching failed
+/// trials against the listed `deviations`.
+pub fn run_example_with(
+    engine: &dyn SuiteEngine,
+    ex: &Example,
+    deviations: &Deviations,
+    agg: &mut Aggregate,
+) {
     let session = guarded(|| engine.load(ex)).unwrap_or_else(|msg| Err(Failure::Panic(msg)));
     let mut session = match session {
         Ok(s) => s,
@@ -378,6 +444,18 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
                     false,
                     Some((key.clone(), (ex.index, i), &sample)),
                 );
+                let expected = || match ex.trial(i) {
+                    Ok(t) => expect_json(&t.expect),
+                    Err(_) => Json::Null,
+                };
+                note_failure(
+                    ex,
+                    i,
+                    expected,
+                    || serde_json::json!({ "failure": actual }),
+                    deviations,
+                    agg,
+                );
             }
             return;
         }
@@ -396,6 +474,14 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
         if v.panicked {
             agg.panics += 1;
         }
+        if v.official && deviations.has_function(&ex.function) {
+            if let Some(key) = ex
+                .raw_sample(i)
+                .and_then(|s| deviations.trial_key(&ex.function, &s))
+            {
+                agg.deviation_passed(key);
+            }
+        }
         match v.reason {
             None => agg.trial(&ex.function, ex.oracle_doubt, v.official, v.strict, None),
             Some(key) => {
@@ -409,6 +495,16 @@ pub fn run_example(engine: &dyn SuiteEngine, ex: &Example, agg: &mut Aggregate) 
                     v.strict,
                     Some((key, (ex.index, i), &sample)),
                 );
+                if !v.official {
+                    note_failure(
+                        ex,
+                        i,
+                        || expect_json(&t.expect),
+                        || outcome_json(&out),
+                        deviations,
+                        agg,
+                    );
+                }
             }
         }
     }
@@ -466,12 +562,23 @@ pub struct SuiteOptions {
     pub functions: Vec<String>,
     /// Worker threads (at least 1).
     pub threads: usize,
+    /// Failed trials that deliberately differ from the recording.
+    pub deviations: Deviations,
+    /// Collect every failed trial in [`Aggregate::dumped`].
+    pub dump_failures: bool,
 }
 
 /// Streams a suite file and runs every (selected) example. File-level problems are
 /// recorded in [`Aggregate::errors`]; the examples before them are still counted.
 pub fn run_suite(path: &Path, engine: &dyn SuiteEngine, opts: &SuiteOptions) -> Aggregate {
-    let mut agg = Aggregate::new(Kind::Suite);
+    let fresh = || {
+        let mut a = Aggregate::new(Kind::Suite);
+        if opts.dump_failures {
+            a.dumped = Some(Vec::new());
+        }
+        a
+    };
+    let mut agg = fresh();
     let reader = match open_maybe_gz(path) {
         Ok(r) => r,
         Err(e) => {
@@ -498,11 +605,11 @@ pub fn run_suite(path: &Path, engine: &dyn SuiteEngine, opts: &SuiteOptions) -> 
     let parts = run_parallel(
         items,
         opts.threads.max(1),
-        || Aggregate::new(Kind::Suite),
+        fresh,
         |acc, raw| match Example::parse(raw.index, raw.line, &raw.text) {
             Ok(ex) => {
                 if opts.functions.is_empty() || opts.functions.contains(&ex.function) {
-                    run_example(engine, &ex, acc);
+                    run_example_with(engine, &ex, &opts.deviations, acc);
                 }
             }
             Err(e) => acc.error(format!("example {} (line {}): {e}", raw.index, raw.line)),

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde_json::Value as Json;
 
 use crate::compare::{Comparator, Mode};
+use crate::deviations::Deviations;
 use crate::guard::guarded;
 use crate::outcome::{describe_outcome, ErrorInfo, Failure, Outcome};
 use crate::pool::run_parallel;
@@ -498,6 +499,33 @@ fn describe_call_outcome(o: &CallOutcome, c: &Call) -> String {
     s
 }
 
+/// Runs one vector like [`run_vector`]; if it fails and is a listed deviation, its failed
+/// trials count as deviations. A failing vector is also kept in the dump, if collected.
+pub fn run_vector_with(
+    engine: &dyn VectorEngine,
+    v: &Vector,
+    deviations: &Deviations,
+    agg: &mut Aggregate,
+) {
+    let failed = |a: &Aggregate| a.by_name.get(&v.id).map_or(0, |n| n.all.failed);
+    let before = failed(agg);
+    run_vector(engine, v, agg);
+    let new = failed(agg) - before;
+    if new > 0 {
+        agg.dump((v.index, 0), || {
+            serde_json::json!({"vector": v.id, "origin": v.origin, "failed": new}).to_string()
+        });
+    }
+    if deviations.has_vector(&v.id) {
+        if new == 0 {
+            agg.deviation_passed(v.id.clone());
+        }
+        for _ in 0..new {
+            agg.deviation(&v.id, v.oracle_doubt, v.id.clone());
+        }
+    }
+}
+
 /// Runs one vector on an engine and counts its trials into `agg`: one trial per call
 /// (one for the load itself when rejection is expected or there are no calls).
 pub fn run_vector(engine: &dyn VectorEngine, v: &Vector, agg: &mut Aggregate) {
@@ -645,7 +673,27 @@ pub fn vector_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 
 /// Streams the vectors of `files` and runs them on `threads` workers.
 pub fn run_vectors(files: &[PathBuf], engine: &dyn VectorEngine, threads: usize) -> Aggregate {
-    let mut agg = Aggregate::new(Kind::Vectors);
+    run_vectors_with(files, engine, threads, &Deviations::default(), false)
+}
+
+/// Streams the vectors of `files` and runs them on `threads` workers, matching failing
+/// vectors against the listed `deviations` and, if `dump_failures`, collecting them in
+/// [`Aggregate::dumped`].
+pub fn run_vectors_with(
+    files: &[PathBuf],
+    engine: &dyn VectorEngine,
+    threads: usize,
+    deviations: &Deviations,
+    dump_failures: bool,
+) -> Aggregate {
+    let fresh = || {
+        let mut a = Aggregate::new(Kind::Vectors);
+        if dump_failures {
+            a.dumped = Some(Vec::new());
+        }
+        a
+    };
+    let mut agg = fresh();
     let mut lines = VectorLines {
         files: files.iter().rev().cloned().collect(),
         current: None,
@@ -654,9 +702,9 @@ pub fn run_vectors(files: &[PathBuf], engine: &dyn VectorEngine, threads: usize)
     let parts = run_parallel(
         lines.by_ref().enumerate(),
         threads,
-        || Aggregate::new(Kind::Vectors),
+        fresh,
         |acc, (index, (origin, text))| match Vector::parse(index, origin.clone(), &text) {
-            Ok(v) => run_vector(engine, &v, acc),
+            Ok(v) => run_vector_with(engine, &v, deviations, acc),
             Err(e) => acc.error(format!("{origin}: {e}")),
         },
     );

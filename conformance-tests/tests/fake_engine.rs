@@ -142,6 +142,7 @@ fn suite(path: &Path, functions: &[&str], threads: usize) -> Aggregate {
     let opts = SuiteOptions {
         functions: functions.iter().map(|s| s.to_string()).collect(),
         threads,
+        ..SuiteOptions::default()
     };
     run_suite(path, &FakeSuite, &opts)
 }
