@@ -1128,7 +1128,6 @@ impl Checker<'_> {
                 self.funcs[idx] = Some(TFunc {
                     name: format!("(inline function {idx})"),
                     params: sig.params.iter().map(|(_, t)| t.clone()).collect(),
-                    ret: sig.ret.clone(),
                     nslots: ctx.nslots,
                     body,
                 });
@@ -1312,7 +1311,6 @@ impl Checker<'_> {
         self.funcs[idx] = Some(TFunc {
             name: format!("{name} (filled)"),
             params: fparams.clone(),
-            ret: ret.clone(),
             nslots: ctx.nslots,
             body,
         });

@@ -266,7 +266,7 @@ impl<'a> Checker<'a> {
         for (name, def) in &doc.fcns {
             let (idx, sig) = self.user_fns[name].clone();
             self.poisoned.clear();
-            match self.check_fcn_body(&format!("u.{name}"), idx, &sig, def, None) {
+            match self.check_fcn_body(&format!("u.{name}"), idx, &sig, def) {
                 Ok(f) => self.funcs[idx] = Some(f),
                 Err(e) => self.errors.push(e),
             }
@@ -416,9 +416,8 @@ impl<'a> Checker<'a> {
         idx: usize,
         sig: &FnSig,
         def: &FcnDef,
-        closure: Option<()>,
     ) -> Result<TFunc, PfaError> {
-        let mut ctx = FnCtx::new(idx, closure.is_some());
+        let mut ctx = FnCtx::new(idx, false);
         for (n, t) in &sig.params {
             ctx.declare_param(n, t.clone());
         }
@@ -431,7 +430,6 @@ impl<'a> Checker<'a> {
         Ok(TFunc {
             name: name.to_string(),
             params: sig.params.iter().map(|(_, t)| t.clone()).collect(),
-            ret: sig.ret.clone(),
             nslots: ctx.nslots,
             body,
         })
@@ -473,20 +471,16 @@ impl<'a> Checker<'a> {
         let body = self.block(exprs, loc);
         let ctx = self.ctxs.pop().expect("context stack is balanced");
         let body = body?;
-        let (body, ret_ty) = match ret {
+        let body = match ret {
             Some(t) => {
                 let what = format!("{name} result (the output type)");
-                (self.coerce(body, &t, loc, &what)?, t)
+                self.coerce(body, &t, loc, &what)?
             }
-            None => {
-                let b = self.discard(body);
-                (b, Type::Null)
-            }
+            None => self.discard(body),
         };
         self.funcs[idx] = Some(TFunc {
             name: name.to_string(),
             params: ptypes,
-            ret: ret_ty,
             nslots: ctx.nslots,
             body,
         });

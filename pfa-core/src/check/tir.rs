@@ -233,11 +233,8 @@ pub struct TFunc {
     pub name: String,
     /// Parameter types (slots 0..n).
     pub params: Vec<Type>,
-    /// Return type.
-    #[allow(dead_code)] // part of the IR's description of a function; read by tests and dumps
-    pub ret: Type,
     /// Total frame slots used by symbols.
     pub nslots: u16,
-    /// Body (already converted to `ret`).
+    /// Body (already converted to the declared return type).
     pub body: TExpr,
 }

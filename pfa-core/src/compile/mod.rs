@@ -906,25 +906,8 @@ impl Compiler {
                 }
                 self.null(dst, loc);
             }
-            TKind::Set(bs) if bs.len() == 1 && single_write(&bs[0].1) => {
-                self.expr(&bs[0].1, bs[0].0)?;
-                self.null(dst, loc);
-            }
             TKind::Set(bs) => {
-                // All values first: each sees the old values of the others.
-                let start = self.temps(bs.len())?;
-                for (i, (_, v)) in bs.iter().enumerate() {
-                    self.expr(v, start + i as Slot)?;
-                }
-                for (i, (slot, _)) in bs.iter().enumerate() {
-                    self.emit(
-                        Instr::Move {
-                            dst: *slot,
-                            src: start + i as Slot,
-                        },
-                        loc,
-                    );
-                }
+                self.assign_all(bs, loc)?;
                 self.null(dst, loc);
             }
             TKind::Call { f, site, args } => {
@@ -1104,23 +1087,7 @@ impl Compiler {
                 let first = self.pc();
                 self.expr(body, SINK)?;
                 self.free_to(mark);
-                if step.len() == 1 && single_write(&step[0].1) {
-                    self.expr(&step[0].1, step[0].0)?;
-                } else {
-                    let start = self.temps(step.len())?;
-                    for (i, (_, v)) in step.iter().enumerate() {
-                        self.expr(v, start + i as Slot)?;
-                    }
-                    for (i, (slot, _)) in step.iter().enumerate() {
-                        self.emit(
-                            Instr::Move {
-                                dst: *slot,
-                                src: start + i as Slot,
-                            },
-                            loc,
-                        );
-                    }
-                }
+                self.assign_all(step, loc)?;
                 self.free_to(mark);
                 self.loop_back(c, top, first, loc)?;
                 let end = self.pc();
@@ -1409,6 +1376,33 @@ impl Compiler {
             }
         }
         self.emit(Instr::Loop { to: top }, loc);
+        Ok(())
+    }
+
+    /// Reassigns symbols as `set` and a `for` step do: every value is computed before any
+    /// symbol changes, so each sees the old values of the others; a single value computed
+    /// by one final write goes straight into its symbol.
+    fn assign_all(&mut self, bs: &[(Slot, TExpr)], loc: LocId) -> R<()> {
+        if let [(slot, v)] = bs {
+            if single_write(v) {
+                return self.expr(v, *slot);
+            }
+        }
+        let mark = self.next;
+        let start = self.temps(bs.len())?;
+        for (i, (_, v)) in bs.iter().enumerate() {
+            self.expr(v, start + i as Slot)?;
+        }
+        for (i, (slot, _)) in bs.iter().enumerate() {
+            self.emit(
+                Instr::Move {
+                    dst: *slot,
+                    src: start + i as Slot,
+                },
+                loc,
+            );
+        }
+        self.free_to(mark);
         Ok(())
     }
 
